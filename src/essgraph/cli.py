@@ -1,0 +1,232 @@
+"""The ``essgraph`` command: build, validate, query, export, serve.
+
+Exit codes: 0 success (data conforms), 1 the data has SHACL violations, 2 unreadable input or bad usage
+(project file, syntax error, missing store, bad query), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import __version__
+from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, EssgraphError
+from .settings import Settings
+
+EPILOG = "exit codes: 0 ok / conforms, 1 SHACL violations, 2 unreadable input or bad usage, 130 interrupted"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="project file (default essgraph.toml; env ESSGRAPH_CONFIG)")
+    parser.add_argument("--store", type=Path, help="store folder (default var/store; env ESSGRAPH_STORE)")
+    parser.add_argument("--base-iri", help="public base IRI (default http://127.0.0.1:8000/; env ESSGRAPH_BASE_IRI)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="essgraph", description=__doc__.split("\n")[0], epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"essgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="validate the sources and build the store (swapped in atomically)", epilog=EPILOG)
+    _common(p)
+    p.add_argument("files", nargs="*", type=Path, help="extra RDF files to publish, each as its own dataset")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: when stderr is a terminal)")
+
+    p = sub.add_parser("validate", help="the build's checks, without writing the store", epilog=EPILOG)
+    _common(p)
+    p.add_argument("files", nargs="*", type=Path, help="extra RDF files to validate, each as its own dataset")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+
+    p = sub.add_parser("query", help="run a SPARQL query against the store", epilog=EPILOG)
+    _common(p)
+    p.add_argument("query", help="a .rq file, a query name of queries/, a SPARQL string, or - for stdin")
+    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
+
+    p = sub.add_parser("export", help="write a dump of the store", epilog=EPILOG)
+    _common(p)
+    p.add_argument("--format", "-f", default="turtle",
+                   choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"))
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    p.add_argument("--gzip", action="store_true", help="gzip the output")
+    p.add_argument("--graph", help="only this named graph")
+
+    p = sub.add_parser("serve", help="serve the store over HTTP (builds first if there is no store)", epilog=EPILOG)
+    _common(p)
+    p.add_argument("--host", help="listen address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+    p.add_argument("--workers", type=int, help="worker processes (default 1)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {k: getattr(args, k, None) for k in ("config", "store", "base_iri", "host", "port", "workers")}
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _project(settings: Settings, files: list[Path]):
+    from .project import load_project
+
+    project = load_project(settings.config)
+    return project.with_extra_files(files) if files else project
+
+
+class _Bar:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.last = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r{stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _progress(args) -> _Bar:
+    enabled = args.progress if args.progress is not None else sys.stderr.isatty()
+    return _Bar(enabled)
+
+
+def _print_results(report, limit: int = 50) -> None:
+    shown = report.violations + report.warnings
+    for r in shown[:limit]:
+        print(f"  [{r.dataset}] {r.line()}")
+    if len(shown) > limit:
+        print(f"  ... and {len(shown) - limit} more (essgraph validate --format json lists them all)")
+
+
+def _summary(report) -> None:
+    print(f"data version {report.data_version}  base {report.base_iri}  ({report.seconds:.2f} s, "
+          f"{report.reused} of {len(report.datasets)} datasets unchanged)")
+    print("triples per graph:")
+    for iri, n in sorted(report.graph_triples.items()):
+        print(f"  {n:>9}  {iri}")
+    c = report.counts
+    print(f"total {c['triples']} triples: {c['plans']} plan(s), {c['actions']} action(s), "
+          f"{c['organisations']} organisation(s)")
+    print(f"validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}, "
+          f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+
+
+def cmd_build(args) -> int:
+    from .build import Builder
+
+    settings = _settings(args)
+    report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args)).run(write=True)
+    _summary(report)
+    _print_results(report)
+    print(f"published {report.build_path}")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from .build import Builder
+
+    settings = _settings(args)
+    store = settings.store if settings.store.exists() else None  # reuse cached results when there is a store
+    report = Builder(_project(settings, args.files), settings.base_iri, store, _progress(args)).run(write=False)
+    if args.format == "json":
+        print(json.dumps({"conforms": report.conforms, "data_version": report.data_version,
+                          "violations": len(report.violations), "warnings": len(report.warnings),
+                          "results": [r.as_dict() for r in report.results]}, ensure_ascii=False, indent=1))
+    else:
+        _summary(report)
+        _print_results(report)
+    return EXIT_OK if report.conforms else EXIT_VIOLATIONS
+
+
+def cmd_query(args) -> int:
+    from .query import resolve_query, run_query
+    from .store import StoreDir
+
+    settings = _settings(args)
+    if args.query == "-":
+        text, source = sys.stdin.read(), "standard input"
+    else:
+        text, source = resolve_query(args.query, settings.config.parent / "queries")
+    store = StoreDir(settings.store).require_current().open()
+    sys.stdout.write(run_query(store, text, source, args.format))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .export import export_to_file, write_dump
+    from .store import StoreDir
+
+    settings = _settings(args)
+    store = StoreDir(settings.store).require_current().open()
+    if args.output:
+        path = export_to_file(store, args.format, args.output, args.gzip, args.graph)
+        print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
+    elif args.gzip:
+        import gzip
+
+        with gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", mtime=0) as out:
+            write_dump(store, args.format, out, args.graph)
+    else:
+        write_dump(store, args.format, sys.stdout.buffer, args.graph)
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .store import StoreDir
+
+    settings = _settings(args)
+    if StoreDir(settings.store).current() is None:
+        print(f"no store at {settings.store}: building it first", file=sys.stderr)
+        args.files, args.progress = [], None
+        cmd_build(args)
+    from .app import create_app, open_published
+
+    published = open_published(settings)  # fails early, with a clear message, on a store built for another base
+    print(f"serving data version {published.manifest['data_version']} on http://{settings.host}:{settings.port}/",
+          file=sys.stderr)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings, published), host=settings.host, port=settings.port,
+                    log_level=settings.log_level)
+    else:
+        del published
+        for name, value in settings.model_dump().items():  # the workers read the same settings
+            os.environ[f"ESSGRAPH_{name.upper()}"] = str(value)
+        uvicorn.run("essgraph.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level=settings.log_level)
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "export": cmd_export,
+            "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except EssgraphError as exc:
+        print(f"essgraph {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        print(f"essgraph {args.command}: invalid setting: {problems}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(f"\nessgraph {args.command}: interrupted; nothing was changed", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The project file (``essgraph.toml``): which RDF sources are published, in which named graphs.
+
+A project is a list of *datasets*. A dataset is the unit that is validated and rebuilt together: the ontology,
+the reference data, or one plan. Each dataset has one or more named graphs, each filled from files (globs,
+relative to the project file). Graph IRIs may be relative: they are resolved against the deployment's base IRI.
+
+Example::
+
+    [project]
+    title = "Saint-Maur, Ville d'initiatives solidaires"
+    shapes = ["shapes/*.ttl"]
+
+    [[dataset]]
+    id = "saint-maur-des-fosses-2021"
+    kind = "plan"
+    [[dataset.graph]]
+    iri = "graph/plan/saint-maur-des-fosses-2021"
+    files = ["data/plans/saint-maur-des-fosses-2021/*.ttl"]
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from .errors import ConfigError
+from .rdfio import format_for
+
+DATASET_KINDS = ("vocabulary", "reference", "plan")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """One named graph and the files that fill it (triples go to ``iri``; quad files keep their own graphs)."""
+
+    iri: str
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    kind: str
+    graphs: tuple[GraphSource, ...]
+    title: str = ""
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(f for g in self.graphs for f in g.files)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config_file: Path | None
+    title: str
+    shapes: tuple[Path, ...]
+    integrity_queries: tuple[Path, ...]
+    datasets: tuple[Dataset, ...] = field(default_factory=tuple)
+
+    def resolve(self, iri: str, base_iri: str) -> str:
+        """Resolve a graph IRI of the project file against the deployment's base IRI."""
+        return urljoin(base_iri, iri)
+
+    def with_extra_files(self, files: list[Path]) -> "Project":
+        """A copy with each extra file published as its own plan dataset (graph ``graph/file/{stem}``)."""
+        extra = []
+        taken = {d.id for d in self.datasets}
+        for path in files:
+            path = path.resolve()
+            if not path.is_file():
+                raise ConfigError(f"{path}: no such file", hint="pass existing RDF files to publish")
+            format_for(path)  # refuses unknown extensions early, with the list of known ones
+            ds_id = _slug(path.stem)
+            while ds_id in taken:
+                ds_id += "-1"
+            taken.add(ds_id)
+            extra.append(Dataset(ds_id, "plan", (GraphSource(f"graph/file/{ds_id}", (path,)),), title=path.name))
+        return Project(self.root, self.config_file, self.title, self.shapes, self.integrity_queries,
+                       self.datasets + tuple(extra))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-") or "file"
+
+
+def _expand(root: Path, patterns: list[str], where: str, required: bool = True) -> tuple[Path, ...]:
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ConfigError(f"{where}: 'files' must be a list of glob patterns (strings)")
+    found: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(Path(p) for p in glob.glob(str(root / pattern), recursive=True))
+        matches = [m for m in matches if m.is_file()]
+        if not matches and required:
+            raise ConfigError(f"{where}: pattern {pattern!r} matches no file under {root}",
+                              hint="fix the pattern or remove it")
+        found.extend(m.resolve() for m in matches)
+    return tuple(dict.fromkeys(found))  # de-duplicated, order kept
+
+
+def load_project(config_file: Path) -> Project:
+    """Read and check ``essgraph.toml``; every error names the file and the entry at fault."""
+    config_file = config_file.resolve()
+    try:
+        raw = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{config_file}: project file not found",
+                          hint="run essgraph from the project folder or pass --config") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_file}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{config_file}: not UTF-8 text") from None
+    root = config_file.parent
+    meta = raw.get("project", {})
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{config_file}: [project] must be a table")
+    unknown = set(raw) - {"project", "dataset"}
+    if unknown:
+        raise ConfigError(f"{config_file}: unknown section(s) {sorted(unknown)}",
+                          hint="known sections: [project] and [[dataset]]")
+    shapes = _expand(root, meta.get("shapes", []), f"{config_file} [project] shapes")
+    integrity = _expand(root, meta.get("integrity", []), f"{config_file} [project] integrity")
+    datasets = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw.get("dataset", [])):
+        where = f"{config_file} [[dataset]] #{i + 1}"
+        ds_id = entry.get("id")
+        if not isinstance(ds_id, str) or not _ID.match(ds_id):
+            raise ConfigError(f"{where}: 'id' must be a lowercase identifier like 'my-city-2024', got {ds_id!r}")
+        where = f"{config_file} dataset {ds_id!r}"
+        if ds_id in seen:
+            raise ConfigError(f"{where}: duplicate dataset id")
+        seen.add(ds_id)
+        kind = entry.get("kind", "plan")
+        if kind not in DATASET_KINDS:
+            raise ConfigError(f"{where}: kind must be one of {', '.join(DATASET_KINDS)}, got {kind!r}")
+        graphs = []
+        for j, g in enumerate(entry.get("graph", [])):
+            iri = g.get("iri")
+            if not isinstance(iri, str) or not iri:
+                raise ConfigError(f"{where} graph #{j + 1}: 'iri' is required (relative to the base IRI or absolute)")
+            files = _expand(root, g.get("files", []), f"{where} graph {iri!r}")
+            for f in files:
+                format_for(f)
+            graphs.append(GraphSource(iri, files))
+        if not graphs:
+            raise ConfigError(f"{where}: needs at least one [[dataset.graph]] with files")
+        datasets.append(Dataset(ds_id, kind, tuple(graphs), title=str(entry.get("title", ""))))
+    return Project(root, config_file, str(meta.get("title", "")), shapes, integrity, tuple(datasets))

@@ -1,0 +1,52 @@
+"""All settings in one model: each is a field with a help text, set by a CLI flag or an ``ESSGRAPH_*`` variable.
+
+Precedence: command-line flag > environment variable > default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ESSGRAPH_", extra="forbid", validate_default=True)
+
+    config: Path = Field(Path("essgraph.toml"), description="The project file listing the sources to publish.")
+    store: Path = Field(Path("var/store"), description="Folder of the on-disk store (builds are made aside in it and swapped in atomically).")
+    base_iri: str = Field("http://127.0.0.1:8000/", description="Public URL of the deployment; instance IRIs are minted under it. Change it and rebuild to publish elsewhere.")
+    host: str = Field("127.0.0.1", description="Address the server listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the server listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Number of server worker processes.")
+    query_timeout_s: float = Field(10.0, gt=0, le=3600, description="Time limit of one SPARQL query, in seconds; a query over it is stopped and answered with an error.")
+    max_result_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query may return; more is an error, never a silent truncation.")
+    max_concurrent_queries: int = Field(4, ge=1, le=256, description="Most queries evaluated at once; more are answered 503 with Retry-After.")
+    max_request_bytes: int = Field(1_000_000, ge=1024, description="Largest accepted request body or query string, in bytes (413 above).")
+    log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _check_base(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("must be an absolute http(s) URL without query or fragment, e.g. https://data.example.org/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        value = value.lower()
+        if value not in ("debug", "info", "warning", "error"):
+            raise ValueError("must be one of debug, info, warning, error")
+        return value
+
+
+def describe_settings() -> list[tuple[str, str, str, str]]:
+    """(field, environment variable, default, help) for every setting: the README's table is checked against it."""
+    rows = []
+    for name, info in Settings.model_fields.items():
+        rows.append((name, f"ESSGRAPH_{name.upper()}", str(info.default), info.description or ""))
+    return rows
