@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -204,6 +205,7 @@ class Builder:
         previous = store_dir.current()
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + version[:8]
         partial = store_dir.new_partial(build_id)
+        store = None
         try:
             store_path = partial / "oxigraph"
             prev_manifest = previous.manifest if previous else None
@@ -221,12 +223,14 @@ class Builder:
             if not report.conforms:
                 raise ValidationFailed(_violation_summary(report))
             store.flush()
-            del store
+            store = None  # closes RocksDB before the folder is renamed
             (partial / "manifest.json").write_text(json.dumps(_manifest(report, self), indent=1), encoding="utf-8")
             report.build_path = store_dir.publish(partial, build_id)
             report.seconds = time.monotonic() - started
             return report
         except BaseException:
+            store = None  # close RocksDB first, or it may write into the folder while it is removed
+            gc.collect()
             shutil.rmtree(partial, ignore_errors=True)
             raise
 
