@@ -181,7 +181,9 @@ def write_project(out: Path, n: int, seed: int = 1, shapes: bool = True) -> Path
     write_plans(out / "plans", n, seed)
     lines = ["[project]", 'title = "Synthetic plans"']
     if shapes:
-        lines += [f'shapes = ["{ROOT}/shapes/*.ttl"]', f'integrity = ["{ROOT}/shapes/integrity/*.rq"]']
+        lines.append(f'shapes = ["{ROOT}/shapes/*.ttl"]')
+        if list((ROOT / "shapes" / "integrity").glob("*.rq")):
+            lines.append(f'integrity = ["{ROOT}/shapes/integrity/*.rq"]')
     lines += ["", "[[dataset]]", 'id = "ontology"', 'kind = "vocabulary"', "[[dataset.graph]]",
               'iri = "graph/ontology"', f'files = ["{ROOT}/ontology/*.ttl", "{ROOT}/ontology/schemes/*.ttl"]',
               "", "[[dataset]]", 'id = "reference"', 'kind = "reference"', "[[dataset.graph]]",

@@ -102,7 +102,8 @@ def built(mini: Path) -> Path:
     return mini
 
 
-QUERY = "PREFIX dct: <http://purl.org/dc/terms/> SELECT ?t { ?a dct:title ?t } ORDER BY ?t"
+QUERY = ("PREFIX dct: <http://purl.org/dc/terms/> "
+         "SELECT ?t { GRAPH <http://127.0.0.1:8000/graph/plan/mini-2024> { ?a dct:title ?t } } ORDER BY ?t")
 
 
 def test_query_formats(built: Path):
@@ -143,8 +144,9 @@ def test_export_every_format_parses(built: Path, fmt: str, rdflib_format: str, q
     assert result.returncode == 0, result.stderr
     graph = rdflib.Dataset() if quads else rdflib.Graph()
     graph.parse(out, format=rdflib_format)
-    titles = {str(o) for o in graph.objects(None, rdflib.URIRef("http://purl.org/dc/terms/title"))} if not quads \
-        else {str(q[2]) for q in graph.quads((None, rdflib.URIRef("http://purl.org/dc/terms/title"), None, None))}
+    title = rdflib.URIRef("http://purl.org/dc/terms/title")
+    pairs = graph.subject_objects(title) if not quads else ((q[0], q[2]) for q in graph.quads((None, title, None, None)))
+    titles = {str(o) for s, o in pairs if str(s).startswith("http://127.0.0.1:8000/id/plan/")}
     assert titles == {"Mini plan", "Enquête", "Rencontre"}
     if quads:
         graphs = {str(q[3]) for q in graph.quads((None, None, None, None))}
@@ -153,7 +155,8 @@ def test_export_every_format_parses(built: Path, fmt: str, rdflib_format: str, q
 
 def test_export_gzip(built: Path):
     out = built / "dump.nt"
-    result = run_cli("export", "--format", "ntriples", "--gzip", "--output", str(out), cwd=built)
+    result = run_cli("export", "--format", "ntriples", "--gzip", "--output", str(out),
+                     "--graph", "http://127.0.0.1:8000/graph/plan/mini-2024", cwd=built)
     assert result.returncode == 0
     text = gzip.decompress((built / "dump.nt.gz").read_bytes()).decode()
     assert len(text.strip().splitlines()) == 9

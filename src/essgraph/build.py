@@ -29,16 +29,18 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import __version__
+from .catalog import publish_artifacts
 from .errors import QueryError, ValidationFailed
 from .project import Dataset, Project
-from .rdfio import format_for, read_quads, to_rdflib_graph
+from .rdfio import format_for, read_quads
 from .store import StoreDir
-from .validate import Result, load_shapes, validate_graph
+from .validate import CompiledShapes, Result, validate_batch
 from .vocab import sparql_prefixes
 
 Progress = Callable[[str, int, int], None]
 QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
 PARALLEL_FROM = 8  # validate in worker processes from this many datasets on
+BATCH_MAX = 100  # datasets validated together in one pySHACL run
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -152,14 +154,21 @@ class Builder:
         tmp.write_text(json.dumps([r.as_dict() for r in st.results]), encoding="utf-8")
         os.replace(tmp, path)
 
-    def _start_validation(self, todo: list[DatasetState]) -> tuple[list[tuple[DatasetState, Future]], object]:
+    def _start_validation(self, todo: list[DatasetState]) -> tuple[list[tuple[list[DatasetState], Future]], object]:
         """Validate in worker processes (returns futures) when there are many datasets, else in this process."""
-        if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(todo) < PARALLEL_FROM or workers < 2:
             return [], None
+        global _WORKER_SHAPES
+        _WORKER_SHAPES = CompiledShapes.load(self.project.shapes)  # errors surface here; forked workers inherit it
         ctx = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 8), mp_context=ctx,
-                                   initializer=_worker_init, initargs=(self.project.shapes,))
-        futures = [(st, pool.submit(_worker_validate, st.dataset, self.base_iri, st.graph_iris)) for st in todo]
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+        size = max(1, min(BATCH_MAX, -(-len(todo) // (workers * 2))))
+        futures = []
+        for i in range(0, len(todo), size):
+            batch = todo[i:i + size]
+            items = [(st.dataset, st.graph_iris) for st in batch]
+            futures.append((batch, pool.submit(_worker_validate, items, self.base_iri)))
         return futures, pool
 
     # -- the build ---------------------------------------------------------------------------------------------
@@ -176,12 +185,14 @@ class Builder:
         reused = len(states) - len(todo)
         futures, pool = self._start_validation(todo)
         try:
-            if not futures:
-                shapes = load_shapes(self.project.shapes)
-                for i, st in enumerate(todo, 1):
-                    self.progress("validating", i, len(todo))
-                    st.results = _validate_dataset(st.dataset, self.base_iri, st.graph_iris, shapes)
+            if not futures and todo:
+                self.progress("validating", 0, len(todo))
+                shapes = CompiledShapes.load(self.project.shapes)
+                found = _validate_datasets([(st.dataset, st.graph_iris) for st in todo], self.base_iri, shapes)
+                for st in todo:
+                    st.results = found[st.dataset.id]
                     self._remember(st)
+                self.progress("validating", len(todo), len(todo))
             if write:
                 assert self.store_dir is not None
                 with self.store_dir.lock():
@@ -194,11 +205,16 @@ class Builder:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
 
-    def _collect(self, futures: list[tuple[DatasetState, Future]]) -> None:
-        for i, (st, fut) in enumerate(futures, 1):
-            self.progress("validating", i, len(futures))
-            st.results = fut.result()  # re-raises a worker's RdfSyntaxError
-            self._remember(st)
+    def _collect(self, futures: list[tuple[list[DatasetState], Future]]) -> None:
+        done = 0
+        total = sum(len(batch) for batch, _ in futures)
+        for batch, fut in futures:
+            found = fut.result()  # re-raises a worker's RdfSyntaxError
+            for st in batch:
+                st.results = found[st.dataset.id]
+                self._remember(st)
+            done += len(batch)
+            self.progress("validating", done, total)
 
     def _write(self, states, version, futures, started, reused) -> BuildReport:
         store_dir = self.store_dir
@@ -222,6 +238,7 @@ class Builder:
             report = self._report(store, states, version, started, partial, reused, prev_manifest)
             if not report.conforms:
                 raise ValidationFailed(_violation_summary(report))
+            publish_artifacts(store, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
             store.flush()
             store = None  # closes RocksDB before the folder is renamed
             (partial / "manifest.json").write_text(json.dumps(_manifest(report, self), indent=1), encoding="utf-8")
@@ -380,24 +397,26 @@ def _manifest(report: BuildReport, builder: Builder) -> dict:
 
 # -- worker processes ------------------------------------------------------------------------------------------
 
-_WORKER_SHAPES = None
+_WORKER_SHAPES: CompiledShapes | None = None
 
 
-def _worker_init(shape_files: tuple[Path, ...]) -> None:
-    global _WORKER_SHAPES
+def _worker_init() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process, which stops the pool
-    _WORKER_SHAPES = load_shapes(shape_files)
 
 
-def _worker_validate(dataset: Dataset, base_iri: str, graph_iris: tuple[str, ...]) -> list[Result]:
-    return _validate_dataset(dataset, base_iri, graph_iris, _WORKER_SHAPES)
+def _worker_validate(items, base_iri: str) -> dict[str, list[Result]]:
+    return _validate_datasets(items, base_iri, _WORKER_SHAPES)
 
 
-def _validate_dataset(dataset: Dataset, base_iri: str, graph_iris: tuple[str, ...], shapes) -> list[Result]:
-    quads = []
-    for source, iri in zip(dataset.graphs, graph_iris):
-        for path in source.files:
-            quads.extend(read_quads(path, base_iri, ox.NamedNode(iri)))
-    return validate_graph(to_rdflib_graph(quads), shapes, dataset.id)
+def _validate_datasets(items, base_iri: str, shapes: CompiledShapes) -> dict[str, list[Result]]:
+    """Parse the datasets' files (syntax errors name file, line and column) and validate them in one batch."""
+    batch = []
+    for dataset, graph_iris in items:
+        quads = []
+        for source, iri in zip(dataset.graphs, graph_iris):
+            for path in source.files:
+                quads.extend(read_quads(path, base_iri, ox.NamedNode(iri)))
+        batch.append((dataset.id, quads))
+    return validate_batch(batch, shapes)
