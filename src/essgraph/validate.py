@@ -89,6 +89,8 @@ def parse_report(report: rdflib.Graph, dataset: str | Callable = "") -> list[Res
     dataset_of = dataset if callable(dataset) else (lambda node: dataset)
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, node) in report:  # a nested result explains another one: counted once, as its parent
+            continue
         focus = report.value(node, SH.focusNode)
         results.append(Result(
             severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation"),

@@ -1,0 +1,212 @@
+"""Dumps made at build time, into the build folder: every RDF format (plain and gzipped) and a CSV of the actions.
+
+Layout of ``<build>/dumps/``::
+
+    essgraph.{ttl,nt,nq,trig,jsonld,rdf}[.gz]   the whole published graph (every dataset; not the catalog)
+    essgraph-actions.csv                         one row per action card of every plan
+    datasets/<plan-id>.{...}[.gz], datasets/<plan-id>-actions.csv   the same for each plan dataset
+    index.json                                   name -> dataset, format, compression, byte size, SHA-256
+
+The RDF files are written by :mod:`essgraph.export` (gzip with a fixed mtime, atomic renames). Formats that keep
+named graphs (N-Quads, TriG, JSON-LD) keep them; the others merge the graphs. The dumps never contain the catalog
+and VoID graphs: those describe the dumps (sizes, checksums) and are added to the store after the dumps are written.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .export import export_to_file
+from .vocab import sparql_prefixes
+
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
+GZIP = "application/gzip"
+WHOLE = "essgraph"  # dataset id (and file stem) of the whole published graph
+INDEX = "index.json"
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    key: str          # short name, used in distribution IRIs
+    export: str       # the format name of essgraph.export ("" for the CSV)
+    extension: str
+    media_type: str   # IANA media type of the content
+    file_type: str    # code of the EU file-type authority table
+    label: str
+
+
+RDF_DUMP_FORMATS = (
+    DumpFormat("ttl", "turtle", "ttl", "text/turtle", "RDF_TURTLE", "Turtle"),
+    DumpFormat("nt", "ntriples", "nt", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    DumpFormat("nq", "nquads", "nq", "application/n-quads", "RDF_N_QUADS", "N-Quads"),
+    DumpFormat("trig", "trig", "trig", "application/trig", "RDF_TRIG", "TriG"),
+    DumpFormat("jsonld", "jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
+    DumpFormat("rdf", "rdfxml", "rdf", "application/rdf+xml", "RDF_XML", "RDF/XML"),
+)
+CSV_FORMAT = DumpFormat("csv", "", "csv", "text/csv", "CSV", "CSV")
+FORMATS = {f.key: f for f in (*RDF_DUMP_FORMATS, CSV_FORMAT)}
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    name: str          # path relative to the dumps folder, with "/" separators
+    dataset: str       # WHOLE or a plan dataset id
+    format: str        # key of FORMATS
+    compressed: bool
+    size: int
+    sha256: str
+
+    @property
+    def dump_format(self) -> DumpFormat:
+        return FORMATS[self.format]
+
+    @property
+    def media_type(self) -> str:
+        """The Content-Type the file is served with: gzip for compressed files, else the content's media type."""
+        return GZIP if self.compressed else self.dump_format.media_type
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _described(folder: Path, path: Path, dataset: str, fmt: DumpFormat, compressed: bool) -> DumpFile:
+    return DumpFile(path.relative_to(folder).as_posix(), dataset, fmt.key, compressed, path.stat().st_size,
+                    sha256_file(path))
+
+
+def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterable[str]]]) -> list[DumpFile]:
+    """Write the dumps of the whole ``store`` and of each plan (``(dataset id, graph IRIs)``) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = action_rows(store)
+    files = _write_set(store, folder, folder, WHOLE, rows)
+    for ds_id, graphs in plans:
+        sub = ox.Store()
+        for iri in graphs:
+            sub.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        plan_iris = {q.subject.value for q in sub.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                                                    ox.NamedNode(ESS_PLAN), None)}
+        plan_rows = [r for r in rows if r["plan"] in plan_iris]
+        files += _write_set(sub, folder, folder / "datasets", ds_id, plan_rows)
+    write_index(folder, files)
+    return files
+
+
+def _write_set(store: ox.Store, root: Path, folder: Path, dataset: str, rows: list[dict]) -> list[DumpFile]:
+    files = []
+    for fmt in RDF_DUMP_FORMATS:
+        for compressed in (False, True):
+            path = export_to_file(store, fmt.export, folder / f"{dataset}.{fmt.extension}", compress=compressed)
+            files.append(_described(root, path, dataset, fmt, compressed))
+    path = folder / f"{dataset}-actions.csv"
+    write_csv(rows, path)
+    files.append(_described(root, path, dataset, CSV_FORMAT, False))
+    return files
+
+
+def write_index(folder: Path, files: list[DumpFile]) -> None:
+    (folder / INDEX).write_text(json.dumps([asdict(f) for f in files], indent=1), encoding="utf-8")
+
+
+def read_index(folder: Path) -> dict[str, DumpFile]:
+    """The dumps of a build by name; empty when the build has none."""
+    try:
+        entries = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {e["name"]: DumpFile(**e) for e in entries}
+
+
+# -- the CSV of the actions ------------------------------------------------------------------------------------------
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ESS_PLAN = "https://w3id.org/essgraph/def#Plan"
+SEPARATOR = " | "
+_LABEL = "(skos:prefLabel|rdfs:label) ?v FILTER(lang(?v) IN ('fr', ''))"
+
+#: column -> graph pattern binding ?v (and optionally ?k, a sort key) for the action ?a
+CSV_COLUMNS: dict[str, str] = {
+    "plan": "?a ess:inPlan ?v",
+    "card_number": "?a ess:cardNumber ?v",
+    "printed_number": "?a ess:printedNumber ?v",
+    "title": "?a dct:title ?v",
+    "summary_title": "?a ess:summaryTitle ?v",
+    "label_en": "?a rdfs:label ?v FILTER(lang(?v) = 'en')",
+    "axis": "?a ess:section ?s . ?s dct:isPartOf* ?x . ?x a ess:Axis ; rdfs:label ?v FILTER(lang(?v) IN ('fr', ''))",
+    "section": "?a ess:section ?s . ?s rdfs:label ?v FILTER(lang(?v) IN ('fr', ''))",
+    "context": "?a ess:context ?v",
+    "description": "?a dct:description ?v",
+    "objectives": "?a ess:objective ?o . ?o rdfs:label ?v OPTIONAL { ?o ess:position ?k }",
+    "organisations": f"?a ess:involvedOrganisation ?o . ?o {_LABEL}",
+    "means": "?a ess:meansWording ?v",
+    "calendar": "?a ess:calendarWording ?v",
+    "start_date": "?a ess:scheduledInterval/time:hasBeginning/time:inXSDDate ?v",
+    "end_date": "?a ess:scheduledInterval/time:hasEnd/time:inXSDDate ?v",
+    "scheduled_date": "?a ess:scheduledDate ?v",
+    "horizon": f"?a ess:horizon ?o . ?o {_LABEL}",
+    "method": "?a ess:methodWording ?v",
+    "indicators": "?a ess:resultIndicator ?o . ?o rdfs:label ?v OPTIONAL { ?o ess:position ?k }",
+    "legal_bases": "?a ess:legalBasis ?v",
+    "funding_programmes": f"?a ess:fundingProgramme ?o . ?o {_LABEL}",
+    "places": f"?a ess:place ?o . ?o {_LABEL}",
+    "levers": f"?a ess:lever ?o . ?o {_LABEL}",
+    "fields": f"?a ess:field ?o . ?o {_LABEL}",
+    "sdg_targets": "?a ess:sdgTarget ?v",
+    "source_locator": "?a ess:sourceLocator ?v",
+}
+CSV_HEADER = ["action", *CSV_COLUMNS]
+_PREFIXES = sparql_prefixes("ess", "dct", "rdfs", "skos", "time")
+
+
+def _card_key(number: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
+
+
+def action_rows(store: ox.Store) -> list[dict]:
+    """One dict per action (every plan), columns of :data:`CSV_HEADER`, multi-values joined with ' | '."""
+    values: dict[str, dict[str, list]] = {}
+    for row in store.query(_PREFIXES + "SELECT DISTINCT ?a WHERE { ?a a ess:Action }",
+                           use_default_graph_as_union=True):
+        values[row["a"].value] = {}
+    for column, pattern in CSV_COLUMNS.items():
+        query = f"{_PREFIXES}SELECT DISTINCT ?a ?v ?k WHERE {{ ?a a ess:Action . {pattern} }}"
+        for row in store.query(query, use_default_graph_as_union=True):
+            key = row["k"]
+            sort = (float(key.value) if key is not None and key.value.replace(".", "", 1).isdigit() else 0.0)
+            values.setdefault(row["a"].value, {}).setdefault(column, []).append((sort, row["v"].value))
+    rows = []
+    for action, cells in values.items():
+        row = {"action": action}
+        for column in CSV_COLUMNS:
+            row[column] = SEPARATOR.join(dict.fromkeys(v for _k, v in sorted(cells.get(column, []))))
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r["plan"], _card_key(r["card_number"]), r["action"]))
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    """RFC 4180 CSV (UTF-8, comma, header row), written atomically."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_HEADER, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(tmp, "wb") as handle:
+        handle.write(buffer.getvalue().encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

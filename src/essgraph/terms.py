@@ -1,0 +1,74 @@
+"""Small RDF helpers for the generated graphs (catalog, VoID): namespaces as term factories and a triple set.
+
+The namespace IRIs come from :data:`essgraph.vocab.PREFIXES` (the one table of namespaces) plus the few that only the
+catalog uses (SPDX, vCard, Hydra, ADMS).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import pyoxigraph as ox
+
+from .vocab import PREFIXES
+
+EXTRA_PREFIXES = {
+    "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "dcatap": "http://data.europa.eu/r5r/",
+    "locn": "http://www.w3.org/ns/locn#",
+}
+#: prefixes written in the catalog's Turtle, TriG and RDF/XML
+CATALOG_PREFIXES = {**{k: PREFIXES[k] for k in ("rdf", "rdfs", "xsd", "owl", "skos", "dct", "dcat", "foaf", "prov",
+                                                 "void", "ess")}, **EXTRA_PREFIXES}
+
+
+def namespace(iri: str) -> Callable[[str], ox.NamedNode]:
+    return lambda local: ox.NamedNode(iri + local)
+
+
+RDF, RDFS, XSD = (namespace(PREFIXES[p]) for p in ("rdf", "rdfs", "xsd"))
+DCAT, DCT, FOAF, PROV, SKOS, VOID, ESS = (namespace(PREFIXES[p])
+                                          for p in ("dcat", "dct", "foaf", "prov", "skos", "void", "ess"))
+SPDX, HYDRA = namespace(EXTRA_PREFIXES["spdx"]), namespace(EXTRA_PREFIXES["hydra"])
+
+
+def node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def lit(value: str, datatype: ox.NamedNode | None = None, lang: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=datatype) if datatype else ox.Literal(value)
+
+
+class Triples:
+    """An ordered set of triples with (subject, predicate) and (predicate, object) look-ups."""
+
+    def __init__(self) -> None:
+        self._triples: dict[ox.Triple, None] = {}
+        self._by_sp: dict[tuple, list] = {}
+        self._by_po: dict[tuple, list] = {}
+
+    def add(self, s, p, o) -> None:
+        t = ox.Triple(s, p, o)
+        if t in self._triples:
+            return
+        self._triples[t] = None
+        self._by_sp.setdefault((s, p), []).append(o)
+        self._by_po.setdefault((p, o), []).append(s)
+
+    def objects(self, s, p) -> list:
+        return list(self._by_sp.get((s, p), ()))
+
+    def subjects(self, p, o) -> list:
+        return list(self._by_po.get((p, o), ()))
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)

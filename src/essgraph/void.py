@@ -1,0 +1,122 @@
+"""The VoID description of the published graph (served at ``/.well-known/void``), computed at build time.
+
+Statistics are over the data graphs only (the build removes the catalog and VoID graphs before computing them):
+triples, entities (IRIs under ``{base}id/``), distinct subjects and objects, classes and properties with their
+partitions, the vocabularies used, the SPARQL endpoint, the dumps, and linksets to external datasets (Légifrance and
+EUR-Lex ELI, the UN SDG KOS), one per target and linking property.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .dumps import WHOLE, DumpFile
+from .terms import DCT, FOAF, RDF, VOID, XSD, Triples, lit, node
+from .vocab import PREFIXES
+
+#: external datasets we link to: (key, title, URI space)
+LINK_TARGETS = (
+    ("legifrance-eli", "Légifrance — European Legislation Identifier (ELI)", "https://www.legifrance.gouv.fr/eli/"),
+    ("eur-lex-eli", "EUR-Lex — European Legislation Identifier (ELI)", "http://data.europa.eu/eli/"),
+    ("un-sdg", "UN Sustainable Development Goals KOS", "http://metadata.un.org/sdg/"),
+)
+FORMAT_FEATURES = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG", "jsonld": "JSON-LD",
+                   "rdf": "RDF_XML"}
+VOCABULARIES = set(PREFIXES.values()) - {PREFIXES["xsd"]}
+
+
+def _bind(query: str, **terms) -> str:
+    """Put terms in a query in their N-Triples form (escaped by pyoxigraph), for ?name placeholders."""
+    for name, term in terms.items():
+        query = query.replace("?" + name, str(term))
+    return query
+
+
+def _count(store: ox.Store, query: str, **terms) -> int:
+    row = next(iter(store.query(_bind(query, **terms), use_default_graph_as_union=True)))
+    return int(row["n"].value)
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[:cut + 1]
+
+
+def _int(value: int) -> ox.Literal:
+    return lit(str(value), XSD("integer"))
+
+
+def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list[ox.Literal]) -> Triples:
+    out = Triples()
+    doc, ds = node(base + ".well-known/void"), node(base + "id/dataset/" + WHOLE)
+    space = base + "id/"
+    out.add(doc, RDF("type"), VOID("DatasetDescription"))
+    out.add(doc, DCT("title"), lit("Description VoID du graphe essgraph", lang="fr"))
+    out.add(doc, DCT("title"), lit("VoID description of the essgraph graph", lang="en"))
+    out.add(doc, FOAF("primaryTopic"), ds)
+    out.add(ds, RDF("type"), VOID("Dataset"))
+    for t in titles or [lit("essgraph", lang="fr")]:
+        out.add(ds, DCT("title"), t)
+    out.add(ds, VOID("uriSpace"), lit(space))
+    out.add(ds, VOID("sparqlEndpoint"), node(base + "sparql"))
+    for f in dumps:
+        out.add(ds, VOID("dataDump"), node(base + "dumps/" + f.name))
+        if f.format in FORMAT_FEATURES:
+            out.add(ds, VOID("feature"), node("http://www.w3.org/ns/formats/" + FORMAT_FEATURES[f.format]))
+    distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+    out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")))
+    out.add(ds, VOID("entities"), _int(_count(
+        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
+        space=lit(space))))
+    out.add(ds, VOID("distinctSubjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))
+    out.add(ds, VOID("distinctObjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")))
+    vocabularies = set()
+    classes = list(store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } "
+                               "GROUP BY ?c ORDER BY ?c", use_default_graph_as_union=True))
+    out.add(ds, VOID("classes"), _int(len(classes)))
+    for row in classes:
+        part = ox.BlankNode()
+        out.add(ds, VOID("classPartition"), part)
+        out.add(part, VOID("class"), row["c"])
+        out.add(part, VOID("entities"), _int(int(row["n"].value)))
+        vocabularies.add(_namespace(row["c"].value))
+    properties = list(store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p ORDER BY ?p",
+                                  use_default_graph_as_union=True))
+    out.add(ds, VOID("properties"), _int(len(properties)))
+    for row in properties:
+        part = ox.BlankNode()
+        out.add(ds, VOID("propertyPartition"), part)
+        out.add(part, VOID("property"), row["p"])
+        out.add(part, VOID("triples"), _int(int(row["n"].value)))
+        vocabularies.add(_namespace(row["p"].value))
+    for vocabulary in sorted(vocabularies & VOCABULARIES):
+        out.add(ds, VOID("vocabulary"), node(vocabulary))
+    for row in store.query("PREFIX ess: <%s> SELECT DISTINCT ?p WHERE { ?p a ess:Plan } ORDER BY ?p"
+                           % PREFIXES["ess"], use_default_graph_as_union=True):
+        out.add(ds, VOID("rootResource"), row["p"])
+    _linksets(store, out, ds)
+    return out
+
+
+def _linksets(store: ox.Store, out: Triples, ds: ox.NamedNode) -> None:
+    query = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
+             "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space) && !STRSTARTS(STR(?s), ?space) && ?p != <%s> "
+             "&& !STRSTARTS(STR(?o), ?vocabulary)) } } GROUP BY ?p ORDER BY ?p" % RDF("type").value)
+    for key, title, space in LINK_TARGETS:
+        rows = list(store.query(_bind(query, space=lit(space), vocabulary=lit(PREFIXES["eli"])),
+                                use_default_graph_as_union=True))
+        if not rows:
+            continue
+        target = node(f"{ds.value}/target/{key}")
+        out.add(target, RDF("type"), VOID("Dataset"))
+        out.add(target, DCT("title"), lit(title, lang="en"))
+        out.add(target, VOID("uriSpace"), lit(space))
+        for row in rows:
+            local = row["p"].value[max(row["p"].value.rfind("#"), row["p"].value.rfind("/")) + 1:]
+            linkset = node(f"{ds.value}/linkset/{key}/{local}")
+            out.add(ds, VOID("subset"), linkset)
+            out.add(linkset, RDF("type"), VOID("Linkset"))
+            out.add(linkset, VOID("subjectsTarget"), ds)
+            out.add(linkset, VOID("objectsTarget"), target)
+            out.add(linkset, VOID("linkPredicate"), row["p"])
+            out.add(linkset, VOID("triples"), _int(int(row["n"].value)))

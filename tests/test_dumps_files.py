@@ -1,0 +1,131 @@
+"""The dumps: every distribution of the catalog answers, its bytes parse and match the declared size and checksum."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from essgraph.dumps import CSV_HEADER, RDF_DUMP_FORMATS, read_index
+from test_catalog_build import served  # noqa: F401
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+OX_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+              "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG,
+              "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+
+
+def distributions(server) -> list[dict]:
+    catalog = rdflib.Graph().parse(data=httpx.get(server.url + "/catalog.ttl").content, format="turtle")
+    found = []
+    for dist in catalog.subjects(rdflib.RDF.type, DCAT.Distribution):
+        checksum = catalog.value(dist, SPDX.checksum)
+        found.append({
+            "iri": str(dist),
+            "url": str(catalog.value(dist, DCAT.downloadURL)),
+            "access": str(catalog.value(dist, DCAT.accessURL)),
+            "media": str(catalog.value(dist, DCAT.mediaType)).split("media-types/")[1],
+            "gzip": catalog.value(dist, DCAT.compressFormat) is not None,
+            "size": catalog.value(dist, DCAT.byteSize),
+            "sha256": str(catalog.value(checksum, SPDX.checksumValue)),
+            "algorithm": str(catalog.value(checksum, SPDX.algorithm)),
+        })
+    return found
+
+
+def test_every_dataset_has_a_distribution_per_format(served):
+    found = distributions(served)
+    assert len(found) == 2 * (2 * len(RDF_DUMP_FORMATS) + 1)
+    assert {d["media"] for d in found} == set(OX_FORMATS) | {"text/csv"}
+
+
+def test_every_distribution_answers_parses_and_matches_size_and_checksum(served):
+    for dist in distributions(served):
+        assert dist["url"] == dist["access"]
+        response = httpx.get(dist["url"])
+        assert response.status_code == 200, dist["url"]
+        body = response.content
+        assert dist["size"].datatype == rdflib.XSD.nonNegativeInteger
+        assert int(dist["size"]) == len(body) == int(response.headers["content-length"])
+        assert dist["algorithm"].endswith("#checksumAlgorithm_sha256")
+        assert dist["sha256"] == hashlib.sha256(body).hexdigest()
+        assert response.headers["etag"] == f'"{dist["sha256"]}"'
+        if dist["gzip"]:
+            assert response.headers["content-type"] == "application/gzip"
+            assert dist["url"].endswith(".gz")
+            body = gzip.decompress(body)
+        else:
+            assert response.headers["content-type"].split(";")[0] == dist["media"]
+        if dist["media"] == "text/csv":
+            rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+            assert rows and list(rows[0]) == CSV_HEADER
+        else:
+            quads = list(ox.parse(body, format=OX_FORMATS[dist["media"]]))
+            assert quads, dist["url"]
+
+
+def test_dumps_hold_the_data_graphs_not_the_catalog(served):
+    quads = list(ox.parse(httpx.get(served.url + "/dumps/essgraph.nq").content, format=ox.RdfFormat.N_QUADS))
+    graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    assert served.base + "graph/plan/saint-maur-des-fosses-2021" in graphs
+    assert served.base + "graph/reference" in graphs
+    assert not {served.base + "graph/catalog", served.base + "graph/void"} & graphs
+    assert not [q for q in quads if q.object.value == "http://www.w3.org/ns/dcat#Catalog"]
+
+
+def test_plan_dumps_hold_only_that_plan(served):
+    quads = list(ox.parse(httpx.get(served.url + "/dumps/datasets/saint-maur-des-fosses-2021.trig").content,
+                          format=ox.RdfFormat.TRIG))
+    graphs = {q.graph_name.value for q in quads}
+    assert graphs == {served.base + "graph/plan/saint-maur-des-fosses-2021",
+                      served.base + "graph/plan/saint-maur-des-fosses-2021/classification"}
+
+
+def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(served):
+    rows = list(csv.DictReader(io.StringIO(httpx.get(served.url + "/dumps/essgraph-actions.csv").text)))
+    assert [r["card_number"] for r in rows] == ["1.1", "1.4"]
+    food = rows[1]
+    assert food["action"] == served.base + "id/plan/saint-maur-des-fosses-2021/action/1.4"
+    assert food["plan"] == served.base + "id/plan/saint-maur-des-fosses-2021"
+    assert food["title"] == "LOGISTIQUE DE LA SOLIDARITE ALIMENTAIRE"
+    assert food["axis"] == "Renforcer l'ESS dans l'économie locale"
+    assert food["section"] == "Soutenir les acteurs de l'ESS"
+    assert food["objectives"] == "Rendre l'aide alimentaire plus efficiente | Soulager les bénévoles"  # by position
+    assert (food["start_date"], food["end_date"]) == ("2021-10-01", "2021-12-31")
+    assert food["legal_bases"] == "https://www.legifrance.gouv.fr/eli/loi/2016/2/11/AGRX1531165L/jo/texte"
+    assert food["levers"] == "Mise à disposition de moyens" and food["fields"] == "Alimentation"
+    assert food["sdg_targets"] == "http://metadata.un.org/sdg/12.3"
+    assert rows[0]["organisations"] == "Ville de Saint-Maur-des-Fossés"
+
+
+def test_head_etag_and_304_on_dumps(served):
+    url = served.url + "/dumps/essgraph.ttl.gz"
+    get, head = httpx.get(url), httpx.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["etag"] == get.headers["etag"]
+    assert httpx.get(url, headers={"If-None-Match": get.headers["etag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("name", ["nothing.ttl", "../manifest.json", "%2e%2e/manifest.json", "index.json",
+                                  "datasets/../../manifest.json"])
+def test_only_listed_dumps_are_served(served, name):
+    response = httpx.get(f"{served.url}/dumps/{name}")
+    assert response.status_code == 404
+
+
+def test_the_index_lists_every_file_of_the_dumps_folder(served):
+    folder = served.build_path / "dumps"
+    index = read_index(folder)
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "index.json"}
+    assert set(index) == on_disk
+    for entry in index.values():
+        assert (folder / entry.name).stat().st_size == entry.size
