@@ -98,7 +98,10 @@ def plan_turtle(index: int, seed: int) -> str:
         for s, sub in enumerate(subs, 1):
             out.append(f"<{sub}> a ess:SubAxis ; ess:inPlan <{plan}> ; dct:isPartOf <{axis}> ; ess:position {s} ;\n"
                        f"    rdfs:label {_lit(_text(rng, 4))} .\n")
+    out.append(f"<id/document/{pid}> a ess:Document ; dct:title {_lit('Délibération plan ESS ' + str(index))} .\n"
+               f"<id/place/synth-commune-{index:04d}> a ess:Place ; skos:prefLabel {_lit(f'Commune {index}')} .\n")
     out.append(f"<{plan}> a ess:Plan ;\n    dct:title {_lit('Plan ESS ' + _text(rng, 3))} ;\n"
+               f"    dct:source <id/document/{pid}> ;\n    dct:spatial <id/place/synth-commune-{index:04d}> ;\n"
                f"    rdfs:label {_lit('Plan ESS synthétique ' + str(index))} ;\n"
                f"    ess:collectivite <{city}> ;\n"
                f"    ess:hasSection {', '.join(f'<{a}>' for a, _ in axes)} .\n")

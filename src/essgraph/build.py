@@ -91,8 +91,10 @@ class BuildReport:
 
 
 class Builder:
-    def __init__(self, project: Project, base_iri: str, store_dir: Path | None, progress: Progress = _noop):
+    def __init__(self, project: Project, base_iri: str, store_dir: Path | None, progress: Progress = _noop,
+                 shacl_engine: str = "auto"):
         self.project = project
+        self.shacl_engine = shacl_engine
         self.base_iri = base_iri
         self.store_dir = StoreDir(store_dir) if store_dir else None
         self.progress = progress
@@ -121,7 +123,7 @@ class Builder:
                 digest.update(f"graph {iri}\n".encode())
                 digest.update(self._hash_files(g.files).encode())
             ds_hash = digest.hexdigest()
-            key = hashlib.sha256(f"{ds_hash}{self.shapes_hash}{__version__}".encode()).hexdigest()
+            key = hashlib.sha256(f"{ds_hash}{self.shapes_hash}{__version__}{self.shacl_engine}".encode()).hexdigest()
             states.append(DatasetState(ds, iris, ds_hash, key))
         return states
 
@@ -160,7 +162,7 @@ class Builder:
         if len(todo) < PARALLEL_FROM or workers < 2:
             return [], None
         global _WORKER_SHAPES
-        _WORKER_SHAPES = CompiledShapes.load(self.project.shapes)  # errors surface here; forked workers inherit it
+        _WORKER_SHAPES = CompiledShapes.load(self.project.shapes, self.shacl_engine)  # errors surface here; forked workers inherit it
         ctx = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
         size = max(1, min(BATCH_MAX, -(-len(todo) // (workers * 2))))
@@ -187,7 +189,7 @@ class Builder:
         try:
             if not futures and todo:
                 self.progress("validating", 0, len(todo))
-                shapes = CompiledShapes.load(self.project.shapes)
+                shapes = CompiledShapes.load(self.project.shapes, self.shacl_engine)
                 found = _validate_datasets([(st.dataset, st.graph_iris) for st in todo], self.base_iri, shapes)
                 for st in todo:
                     st.results = found[st.dataset.id]

@@ -25,6 +25,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="project file (default essgraph.toml; env ESSGRAPH_CONFIG)")
     parser.add_argument("--store", type=Path, help="store folder (default var/store; env ESSGRAPH_STORE)")
     parser.add_argument("--base-iri", help="public base IRI (default http://127.0.0.1:8000/; env ESSGRAPH_BASE_IRI)")
+    parser.add_argument("--shacl-engine", choices=("auto", "essgraph", "pyshacl"),
+                        help="SHACL Core engine (default auto; env ESSGRAPH_SHACL_ENGINE)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {k: getattr(args, k, None) for k in ("config", "store", "base_iri", "host", "port", "workers")}
+    overrides = {k: getattr(args, k, None)
+                 for k in ("config", "store", "base_iri", "shacl_engine", "host", "port", "workers")}
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -123,7 +126,8 @@ def cmd_build(args) -> int:
     from .build import Builder
 
     settings = _settings(args)
-    report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args)).run(write=True)
+    report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args),
+                     settings.shacl_engine).run(write=True)
     _summary(report)
     _print_results(report)
     print(f"published {report.build_path}")
@@ -135,7 +139,8 @@ def cmd_validate(args) -> int:
 
     settings = _settings(args)
     store = settings.store if settings.store.exists() else None  # reuse cached results when there is a store
-    report = Builder(_project(settings, args.files), settings.base_iri, store, _progress(args)).run(write=False)
+    report = Builder(_project(settings, args.files), settings.base_iri, store, _progress(args),
+                     settings.shacl_engine).run(write=False)
     if args.format == "json":
         print(json.dumps({"conforms": report.conforms, "data_version": report.data_version,
                           "violations": len(report.violations), "warnings": len(report.warnings),

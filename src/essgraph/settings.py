@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query may return; more is an error, never a silent truncation.")
     max_concurrent_queries: int = Field(4, ge=1, le=256, description="Most queries evaluated at once; more are answered 503 with Retry-After.")
     max_request_bytes: int = Field(1_000_000, ge=1024, description="Largest accepted request body or query string, in bytes (413 above).")
+    query_memory_mib: int = Field(2048, ge=0, description="Memory one SPARQL query may use beyond the shared in-memory store, in MiB; a query over it is stopped with an error (0: no limit).")
+    shacl_engine: str = Field("auto", description="SHACL Core engine of the build: essgraph (fast, reads the data through pyoxigraph), pyshacl (the reference implementation), or auto (essgraph when it supports every feature the shapes use).")
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+    catalog_page_size: int = Field(100, ge=1, le=10_000, description="Most datasets on one page of the DCAT-AP catalog (/catalog); more are paged with Hydra (?page=2, hydra:next).")
 
     @field_validator("base_iri")
     @classmethod
@@ -34,6 +37,13 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError("must be an absolute http(s) URL without query or fragment, e.g. https://data.example.org/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("shacl_engine")
+    @classmethod
+    def _check_engine(cls, value: str) -> str:
+        if value not in ("auto", "essgraph", "pyshacl"):
+            raise ValueError("must be one of auto, essgraph, pyshacl")
+        return value
 
     @field_validator("log_level")
     @classmethod

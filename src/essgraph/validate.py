@@ -109,18 +109,31 @@ def _sorted(results: list[Result]) -> list[Result]:
     return sorted(results, key=lambda r: (order[r.severity], r.focus, r.path, r.value, r.message))
 
 
+SHACL_ENGINES = ("auto", "essgraph", "pyshacl")
+
+
 @dataclass(frozen=True)
 class CompiledShapes:
-    """Core shapes for pySHACL and SPARQL constraints for pyoxigraph (see sparql_constraints.py)."""
+    """The shapes, ready to run: SHACL Core by the essgraph engine (or pySHACL), SHACL-SPARQL by pyoxigraph."""
 
     core: rdflib.Graph
     sparql: tuple
+    engine: object = None  # a shacl_engine.Engine, or None to run the core shapes with pySHACL
 
     @classmethod
-    def load(cls, files: tuple[Path, ...]) -> "CompiledShapes":
+    def load(cls, files: tuple[Path, ...], engine: str = "auto") -> "CompiledShapes":
+        from .shacl_engine import Engine, supports
         from .sparql_constraints import compile_constraints
 
-        return cls(*compile_constraints(load_shapes(files)))
+        if engine not in SHACL_ENGINES:
+            raise ShapesError(f"unknown SHACL engine {engine!r}", hint="use one of " + ", ".join(SHACL_ENGINES))
+        core, sparql = compile_constraints(load_shapes(files))
+        missing = supports(core)
+        if engine == "essgraph" and missing:
+            raise ShapesError("the essgraph SHACL engine does not evaluate " + ", ".join(missing),
+                              hint="use --shacl-engine pyshacl (or auto)")
+        use_engine = engine == "essgraph" or (engine == "auto" and not missing)
+        return cls(core, sparql, Engine(core) if use_engine and len(core) else None)
 
 
 def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShapes) -> dict[str, list[Result]]:
@@ -138,7 +151,14 @@ def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShape
         for q in quads:
             owner.setdefault(q.subject, ds_id)
     results: dict[str, list[Result]] = {ds_id: [] for ds_id, _ in batch}
-    if len(shapes.core):
+    store = ox.Store()
+    store.extend(q for _, quads in batch for q in quads)
+    if shapes.engine is not None:
+        for f in shapes.engine.validate(store):
+            ds_id = owner.get(f.focus, batch[0][0])
+            results[ds_id].append(Result(f.severity, _ox_text(f.focus), f.path, _ox_text(f.value, literal=True),
+                                         f.message, f.shape, ds_id))
+    elif len(shapes.core):
         from pyshacl import validate  # imported lazily: slow to import and not needed to serve
 
         bnodes: dict = {}
@@ -159,8 +179,6 @@ def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShape
         for r in parse_report(report, lambda node: rdf_owner.get(node, first)):
             results[r.dataset].append(r)
     if shapes.sparql:
-        store = ox.Store()
-        store.extend(q for _, quads in batch for q in quads)
         for c, focus, path, value, messages in evaluate(store, shapes.sparql):
             ds_id = owner.get(focus, batch[0][0])
             message = messages.get("en") or messages.get(None) or next(iter(messages.values()), c.shape)
