@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .catalog import publish_artifacts
+from .dumps import sha256_file
 from .errors import QueryError, ValidationFailed
 from .project import Dataset, Project
 from .rdfio import format_for, read_quads
@@ -45,14 +46,6 @@ BATCH_MAX = 100  # datasets validated together in one pySHACL run
 
 def _noop(stage: str, done: int, total: int) -> None:
     pass
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -105,7 +98,7 @@ class Builder:
     def _hash_files(self, files: tuple[Path, ...]) -> str:
         digest = hashlib.sha256()
         for path in files:
-            digest.update(self._rel(path).encode() + b"\0" + _sha256_file(path).encode() + b"\n")
+            digest.update(self._rel(path).encode() + b"\0" + sha256_file(path).encode() + b"\n")
         return digest.hexdigest()
 
     def _rel(self, path: Path) -> str:
