@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import __version__
-from .catalog import publish_artifacts
+from .catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifacts
 from .dumps import sha256_file
 from .errors import QueryError, ValidationFailed
 from .project import Dataset, Project
@@ -225,15 +226,19 @@ class Builder:
                 previous.open().backup(str(store_path))
                 store = ox.Store(str(store_path))
                 self._load_changed(store, states, prev_manifest)
+                memory = _copy_to_memory(store, partial)
             else:
                 prev_manifest = None
                 store = ox.Store(str(store_path))
-                self._load_all(store, states)
+                memory = self._load_all(store, states)
             self._collect(futures)
-            report = self._report(store, states, version, started, partial, reused, prev_manifest)
+            # reports, dumps, catalog and VoID read the in-memory copy: 4-10x faster than the on-disk store
+            report = self._report(memory, states, version, started, partial, reused, prev_manifest)
             if not report.conforms:
                 raise ValidationFailed(_violation_summary(report))
-            publish_artifacts(store, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
+            publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
+            _copy_graphs(memory, store, [self.project.resolve(g, self.base_iri) for g in (CATALOG_GRAPH, VOID_GRAPH)])
+            del memory
             store.flush()
             store = None  # closes RocksDB before the folder is renamed
             (partial / "manifest.json").write_text(json.dumps(_manifest(report, self), indent=1), encoding="utf-8")
@@ -258,15 +263,29 @@ class Builder:
                     store.extend(read_quads(path, self.base_iri, target))
                 else:
                     try:
-                        store.bulk_load(path=str(path), format=fmt, base_iri=self.base_iri, to_graph=target)
+                        store.load(path=str(path), format=fmt, base_iri=self.base_iri, to_graph=target)
                     except SyntaxError:  # reported with line and column by read_quads
                         read_quads(path, self.base_iri, target)
                         raise
 
-    def _load_all(self, store: ox.Store, states: list[DatasetState]) -> None:
+    def _load_all(self, store: ox.Store, states: list[DatasetState]) -> ox.Store:
+        """Parse every file into an in-memory store, then ingest it into ``store`` in one bulk load; returns the
+        in-memory store (the rest of the build reads it).
+
+        One bulk load of all the quads is about 4x faster than one per file (each writes its own RocksDB files).
+        """
+        memory = ox.Store()
         for i, st in enumerate(states, 1):
             self.progress("loading", i, len(states))
-            self._load_dataset(store, st)
+            self._load_dataset(memory, st)
+        spool = Path(tempfile.mkdtemp(prefix="essgraph-load-"))
+        try:
+            dump = spool / "all.nq"
+            memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
+        return memory
 
     def _load_changed(self, store: ox.Store, states: list[DatasetState], prev: dict) -> None:
         before = {d["id"]: d for d in prev.get("datasets", [])}
@@ -297,6 +316,27 @@ class Builder:
         graph_triples = {iri: n for st in states for iri, n in st.triples.items()}
         return BuildReport(version, self.base_iri, states, results, count_entities(store), graph_triples,
                            time.monotonic() - started, partial, reused)
+
+
+def _copy_to_memory(store: ox.Store, spool: Path) -> ox.Store:
+    """An in-memory copy of an on-disk store (through N-Quads: much faster than quad by quad)."""
+    dump = spool / ".copy.nq"
+    try:
+        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        memory = ox.Store()
+        memory.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        return memory
+    finally:
+        dump.unlink(missing_ok=True)
+
+
+def _copy_graphs(source: ox.Store, target: ox.Store, graphs: list[str]) -> None:
+    """Replace ``graphs`` of ``target`` by those of ``source``."""
+    for iri in graphs:
+        graph = ox.NamedNode(iri)
+        if target.contains_named_graph(graph):
+            target.remove_graph(graph)
+        target.extend(source.quads_for_pattern(None, None, None, graph))
 
 
 def _graphs_of(store: ox.Store, st: DatasetState) -> list[str]:

@@ -61,7 +61,8 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
     plans = [st for st in report.datasets if st.dataset.kind == "plan"]
-    dumps = write_dumps(store, folder / "dumps", [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans])
+    dumps = write_dumps(store, folder / "dumps", [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
+                        _reusable_dumps(report, previous))
     now = datetime.now(timezone.utc).replace(microsecond=0)
     state = _dates(report, plans, previous, now)
     (folder / STATE_FILE).parent.mkdir(exist_ok=True)
@@ -103,6 +104,20 @@ def load_metadata(folder: Path, base: str) -> Triples | None:
 def _meta_titles(project, base: str) -> list[ox.Literal]:
     meta = load_metadata(project.root / CATALOG_DIR, base)
     return meta.objects(node(base + "id/dataset/" + WHOLE), DCT("title")) if meta else []
+
+
+def _reusable_dumps(report, previous) -> dict[str, Path]:
+    """Plans whose dumps the previous build already wrote: their data and every non-plan dataset (whose labels
+    the CSV uses) are unchanged."""
+    if previous is None:
+        return {}
+    before = {d["id"]: d.get("hash") for d in previous.manifest.get("datasets", [])}
+    now = {st.dataset.id: st.hash for st in report.datasets}
+    context_same = all(before.get(st.dataset.id) == st.hash for st in report.datasets if st.dataset.kind != "plan")
+    if not context_same or previous.manifest.get("base_iri") != report.base_iri:
+        return {}
+    folder = Path(previous.path) / "dumps"
+    return {ds_id: folder for ds_id, h in now.items() if before.get(ds_id) == h}
 
 
 def _dates(report, plans, previous, now: datetime) -> dict:

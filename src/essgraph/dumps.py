@@ -4,7 +4,7 @@ Layout of ``<build>/dumps/``::
 
     essgraph.{ttl,nt,nq,trig,jsonld,rdf}[.gz]   the whole published graph (every dataset; not the catalog)
     essgraph-actions.csv                         one row per action card of every plan
-    datasets/<plan-id>.{...}[.gz], datasets/<plan-id>-actions.csv   the same for each plan dataset
+    datasets/<plan-id>.{...}, datasets/<plan-id>-actions.csv   the same for each plan dataset (not gzipped)
     index.json                                   name -> dataset, format, compression, byte size, SHA-256
 
 The RDF files are written by :mod:`essgraph.export` (gzip with a fixed mtime, atomic renames). Formats that keep
@@ -25,7 +25,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .export import export_to_file
+from .export import export_to_file, gzip_file
 from .vocab import sparql_prefixes
 
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -89,12 +89,23 @@ def _described(folder: Path, path: Path, dataset: str, fmt: DumpFormat, compress
                     sha256_file(path))
 
 
-def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterable[str]]]) -> list[DumpFile]:
-    """Write the dumps of the whole ``store`` and of each plan (``(dataset id, graph IRIs)``) into ``folder``."""
+def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterable[str]]],
+                reuse: dict[str, Path] | None = None) -> list[DumpFile]:
+    """Write the dumps of the whole ``store`` and of each plan (``(dataset id, graph IRIs)``) into ``folder``.
+
+    ``reuse`` maps the id of a plan whose data did not change to the dumps folder of the previous build: its files
+    are hard-linked from there instead of being written again.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     rows = action_rows(store)
     files = _write_set(store, folder, folder, WHOLE, rows)
+    reuse = reuse or {}
     for ds_id, graphs in plans:
+        if ds_id in reuse:
+            linked = _link_set(reuse[ds_id], folder, ds_id)
+            if linked is not None:
+                files += linked
+                continue
         sub = ox.Store()
         for iri in graphs:
             sub.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
@@ -106,12 +117,32 @@ def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterab
     return files
 
 
+def _link_set(previous: Path, root: Path, dataset: str) -> list[DumpFile] | None:
+    """Hard-link a dataset's dump files from a previous build's dumps folder (None when any is missing)."""
+    before = [f for f in read_index(previous).values() if f.dataset == dataset]
+    if len(before) != len(RDF_DUMP_FORMATS) + 1:
+        return None
+    (root / "datasets").mkdir(parents=True, exist_ok=True)
+    try:
+        for f in before:
+            target = root / f.name
+            target.unlink(missing_ok=True)
+            os.link(previous / f.name, target)
+    except OSError:
+        return None
+    return before
+
+
 def _write_set(store: ox.Store, root: Path, folder: Path, dataset: str, rows: list[dict]) -> list[DumpFile]:
+    """Every RDF format and the CSV; gzipped variants too for the whole graph (a plan's dumps are small, and at
+    1,000 plans compressing 6,000 more files was the slowest step of a build)."""
     files = []
     for fmt in RDF_DUMP_FORMATS:
-        for compressed in (False, True):
-            path = export_to_file(store, fmt.export, folder / f"{dataset}.{fmt.extension}", compress=compressed)
-            files.append(_described(root, path, dataset, fmt, compressed))
+        path = export_to_file(store, fmt.export, folder / f"{dataset}.{fmt.extension}")
+        files.append(_described(root, path, dataset, fmt, False))
+        if dataset == WHOLE:
+            zipped = gzip_file(path, path.with_name(path.name + ".gz"))
+            files.append(_described(root, zipped, dataset, fmt, True))
     path = folder / f"{dataset}-actions.csv"
     write_csv(rows, path)
     files.append(_described(root, path, dataset, CSV_FORMAT, False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 from pathlib import Path
 from typing import IO
 
@@ -31,27 +32,41 @@ def export_format(name: str) -> tuple[ox.RdfFormat, bool, str]:
                           hint="use one of " + ", ".join(EXPORT_FORMATS)) from None
 
 
-def merged_triples(store: ox.Store, graph: str | None = None) -> ox.Store:
-    """The union of the named graphs (or one graph) as the default graph of a new in-memory store."""
-    merged = ox.Store()
-    pattern_graph = ox.NamedNode(graph) if graph else None
-    merged.extend(ox.Quad(q.subject, q.predicate, q.object)
-                  for q in store.quads_for_pattern(None, None, None, pattern_graph))
-    return merged
+UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def write_dump(store: ox.Store, name: str, out: IO[bytes], graph: str | None = None) -> None:
+    """Serialize the store (or one named graph) in format ``name``; all the work is done by pyoxigraph.
+
+    Formats with named graphs keep them; the others get the union of the graphs (a triple in two graphs may be
+    written twice, which RDF parsers read as one).
+    """
     fmt, keeps_graphs, _ext = export_format(name)
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    if keeps_graphs and graph is None:
+    if graph is not None and not keeps_graphs:
+        store.dump(out, format=fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)
+    elif keeps_graphs and graph is None:
         store.dump(out, format=fmt, prefixes=prefixes)
     elif keeps_graphs:
         sub = ox.Store()
         sub.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         sub.dump(out, format=fmt, prefixes=prefixes)
     else:
-        merged = merged_triples(store, graph)
-        merged.dump(out, format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        store.query(UNION_TRIPLES).serialize(out, format=fmt)
+
+
+def gzip_file(source: Path, target: Path) -> Path:
+    """Compress ``source`` into ``target`` atomically (fixed mtime: the same bytes give the same file)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(source, "rb") as raw, open(tmp, "wb") as out:
+            with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=6) as zipped:
+                shutil.copyfileobj(raw, zipped, 1 << 20)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def export_to_file(store: ox.Store, name: str, path: Path, compress: bool = False, graph: str | None = None) -> Path:

@@ -1,0 +1,308 @@
+"""SPARQL benchmark: the canned queries over HTTP against essgraph, the Oxigraph server and rdflib-endpoint, on the
+same data, and the same queries run in-process on essgraph's in-memory store (the floor: no HTTP, no isolation).
+
+    python benchmarks/bench_sparql.py [--sizes 1 1000] [--rounds 5] [--clients 4] [--peers oxigraph rdflib]
+
+For each size N it writes N synthetic plans (benchmarks/synthetic.py, without shapes: validation is not measured
+here), builds them with ``essgraph build``, then for each server:
+
+* starts it and measures its startup: process start to the first answered query (essgraph loads the build into
+  memory then: from its N-Quads dump, see essgraph/sparql/memory.py);
+* sends every canned query of ``queries/`` that needs no parameter once (warm-up, not counted), then ``--rounds``
+  times in a row (sequential), then the same requests shared by ``--clients`` concurrent clients, each with its own
+  connection (rdflib-endpoint gets one round and no warm-up from 100 plans on: it is that slow);
+* prints per query the median latency and its ratio to the in-process run, then p50/p95 latency and throughput.
+
+Peers run from their own virtual environment (``--peer-venv``, default ``benchmarks/out/venv-peers``, ignored by
+git), created with ``python3 -m venv benchmarks/out/venv-peers && benchmarks/out/venv-peers/bin/pip install
+rdflib-endpoint oxigraph uvicorn``. The Oxigraph server reads its on-disk store (``serve-read-only
+--union-default-graph``); rdflib-endpoint serves an rdflib Dataset whose default graph is the union. essgraph runs
+with a 300 s time limit and a 10 million row cap so that no query is refused. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from synthetic import write_project  # noqa: E402
+
+from essgraph.queries import load_named_queries  # noqa: E402
+from essgraph.sparql.memory import load_in_memory  # noqa: E402
+from essgraph.store import StoreDir  # noqa: E402
+
+ACCEPT = {"Accept": "application/sparql-results+json"}
+TIMEOUT_S = 300  # one request; a peer slower than that counts as an error
+RDFLIB_SERVER = """
+import sys, rdflib, uvicorn
+from rdflib_endpoint import SparqlEndpoint
+dataset = rdflib.Dataset(default_union=True)
+dataset.parse(sys.argv[1], format="nquads")
+uvicorn.run(SparqlEndpoint(graph=dataset, path="/sparql", cors_enabled=False), host="127.0.0.1",
+            port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server process, its SPARQL query URL and how long it took to answer its first query."""
+
+    def __init__(self, name: str, cmd: list[str], query_url: str, log: Path, env: dict | None = None,
+                 ready_timeout: float = 1800):
+        self.name, self.url = name, query_url
+        self.log = open(log, "w")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        while True:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"{name} exited with {self.proc.returncode}; see {log}")
+            try:
+                if httpx.post(query_url, data={"query": "ASK {}"}, headers=ACCEPT, timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.perf_counter() - started > ready_timeout:
+                self.stop()
+                raise SystemExit(f"{name} not ready after {ready_timeout} s; see {log}")
+            time.sleep(0.05)
+        self.startup = time.perf_counter() - started
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def prepare(n: int, workdir: Path, port: int) -> Path:
+    """A built project of n synthetic plans under workdir (reused when it is already there)."""
+    project = workdir / f"plans-{n}"
+    marker = project / f".built-for-{port}"
+    if not marker.exists():
+        if project.exists():
+            subprocess.run(["rm", "-rf", str(project)], check=True)
+        write_project(project, n, shapes=False)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "essgraph", "build", "--no-progress", "--base-iri",
+                        f"http://127.0.0.1:{port}/"], cwd=project, check=True, stdout=subprocess.DEVNULL)
+        print(f"  built {n} plan(s) in {time.perf_counter() - started:.1f} s", flush=True)
+        marker.touch()
+    return project
+
+
+def essgraph_server(project: Path, port: int) -> Server:
+    env = {"ESSGRAPH_CONFIG": str(project / "essgraph.toml"), "ESSGRAPH_STORE": str(project / "var" / "store"),
+           "ESSGRAPH_BASE_IRI": f"http://127.0.0.1:{port}/", "ESSGRAPH_QUERY_TIMEOUT_S": "300",
+           "ESSGRAPH_MAX_RESULT_ROWS": "10000000", "ESSGRAPH_LOG_LEVEL": "warning"}
+    return Server("essgraph", [sys.executable, "-m", "essgraph", "serve", "--port", str(port)],
+                  f"http://127.0.0.1:{port}/sparql", project / "essgraph-server.log", env)
+
+
+def oxigraph_server(venv: Path, quads: Path, workdir: Path) -> Server:
+    location = workdir / "oxigraph-store"
+    if not location.exists():
+        subprocess.run([str(venv / "bin" / "oxigraph"), "load", "--location", str(location), "--file", str(quads)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    return Server("oxigraph", [str(venv / "bin" / "oxigraph"), "serve-read-only", "--location", str(location),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                  f"http://127.0.0.1:{port}/query", workdir / "oxigraph-server.log")
+
+
+def rdflib_server(venv: Path, quads: Path, workdir: Path) -> Server:
+    port = free_port()
+    return Server("rdflib", [str(venv / "bin" / "python"), "-c", RDFLIB_SERVER, str(quads), str(port)],
+                  f"http://127.0.0.1:{port}/sparql", workdir / "rdflib-server.log")
+
+
+# -- measuring ---------------------------------------------------------------------------------------------------
+
+def in_process(store: ox.Store, queries: dict[str, str], rounds: int) -> dict[str, float]:
+    """Median seconds of each query run on the store and written as SPARQL JSON, in this process."""
+    medians = {}
+    for name, text in queries.items():
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            store.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+            times.append(time.perf_counter() - started)
+        medians[name] = statistics.median(times)
+    return medians
+
+
+def _ask(client: httpx.Client, url: str, text: str) -> float | None:
+    started = time.perf_counter()
+    try:
+        r = client.post(url, data={"query": text}, headers=ACCEPT)
+    except httpx.HTTPError:
+        return None
+    return time.perf_counter() - started if r.status_code == 200 else None
+
+
+def sequential(url: str, queries: dict[str, str], rounds: int) -> dict[str, list[float | None]]:
+    times: dict[str, list[float | None]] = {name: [] for name in queries}
+    with httpx.Client(timeout=TIMEOUT_S) as client:
+        for _ in range(rounds):
+            for name, text in queries.items():
+                times[name].append(_ask(client, url, text))
+    return times
+
+
+def concurrent(url: str, queries: dict[str, str], rounds: int, clients: int) -> tuple[list[float | None], float]:
+    """The same requests as the sequential run (in a shuffled order), shared by ``clients`` concurrent clients."""
+    results: list[float | None] = []
+    todo = [name for _ in range(rounds) for name in queries]
+    random.Random(1).shuffle(todo)
+    lock = threading.Lock()
+
+    def client_loop() -> None:
+        with httpx.Client(timeout=TIMEOUT_S) as client:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    name = todo.pop()
+                took = _ask(client, url, queries[name])
+                with lock:
+                    results.append(took)
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+def ms(seconds: float | None) -> str:
+    return "   error" if seconds is None else f"{seconds * 1000:8.1f}"
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+# -- one size ----------------------------------------------------------------------------------------------------
+
+def run_size(n: int, args, queries: dict[str, str]) -> None:
+    workdir = args.workdir / f"sparql-{n}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = args.port
+    project = prepare(n, workdir, port)
+    build = StoreDir(project / "var" / "store").require_current()
+    rounds = args.rounds if n < 100 else max(1, args.rounds // 2)
+    print(f"\n== {n} plan(s), {build.manifest['counts']['triples']:,} quads", flush=True)
+    started = time.perf_counter()
+    store = load_in_memory(build)
+    print(f"  in-memory load of the build in this process: {time.perf_counter() - started:.2f} s", flush=True)
+    floor = in_process(store, queries, max(3, rounds))
+    quads = workdir / "all.nq"  # what the peers load: the same quads
+    if not quads.exists():
+        store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
+    del store
+    results: dict[str, dict] = {}
+    for name in ["essgraph", *args.peers]:
+        if name == "essgraph":
+            server = essgraph_server(project, port)
+        elif name == "oxigraph":
+            server = oxigraph_server(args.peer_venv, quads, workdir)
+        else:
+            server = rdflib_server(args.peer_venv, quads, workdir)
+        peer_rounds = rounds if name != "rdflib" or n < 100 else 1
+        try:
+            print(f"  {name}: ready in {server.startup:.2f} s; measuring...", flush=True)
+            if name != "rdflib" or n < 100:  # (rdflib is too slow at 1,000 plans for an extra round)
+                sequential(server.url, queries, 1)  # warm-up round, not counted (caches, connections, workers)
+            seq = sequential(server.url, queries, peer_rounds)
+            conc, wall = concurrent(server.url, queries, peer_rounds, args.clients)
+        finally:
+            server.stop()
+        results[name] = {"seq": seq, "conc": conc, "wall": wall, "startup": server.startup}
+    report(n, queries, floor, results, args.clients)
+
+
+def report(n: int, queries: dict[str, str], floor: dict[str, float], results: dict[str, dict], clients: int) -> None:
+    names = list(results)
+    head = f"  {'query':<36}{'in-proc':>9}" + "".join(f"{s:>10}{'ratio':>7}" for s in names)
+    print(f"\n  median latency per query, ms (ratio to in-process), {n} plan(s), sequential\n{head}")
+    ratios: dict[str, list[float]] = {s: [] for s in names}
+    for q in queries:
+        line = f"  {q:<36}{ms(floor[q]):>9}"
+        for s in names:
+            ok = [t for t in results[s]["seq"][q] if t is not None]
+            med = statistics.median(ok) if ok else None
+            if med is not None:
+                ratios[s].append(med / floor[q])
+            line += f"{ms(med):>10}" + (f"{med / floor[q]:6.2f}x" if med is not None else "      -")
+        print(line)
+    print(f"\n  {'server':<10}{'seq p50':>9}{'seq p95':>9}{f'{clients}c p50':>9}{f'{clients}c p95':>9}"
+          f"{'req/s':>8}{'errors':>8}{'startup s':>10}{'geo-mean ratio':>16}")
+    medians = {}
+    for s in names:
+        seq = [t for ts in results[s]["seq"].values() for t in ts if t is not None]
+        conc = [t for t in results[s]["conc"] if t is not None]
+        errors = sum(t is None for ts in results[s]["seq"].values() for t in ts) + \
+            sum(t is None for t in results[s]["conc"])
+        medians[s] = geomean(ratios[s])
+        print(f"  {s:<10}{ms(percentile(seq, 50) if seq else None):>9}{ms(percentile(seq, 95) if seq else None):>9}"
+              f"{ms(percentile(conc, 50) if conc else None):>9}{ms(percentile(conc, 95) if conc else None):>9}"
+              f"{len(conc) / results[s]['wall']:8.1f}{errors:>8}{results[s]['startup']:10.2f}"
+              f"{medians[s]:15.2f}x")
+    for s in names[1:]:
+        print(f"  essgraph is {medians[s] / medians['essgraph']:.1f}x faster than {s} "
+              "(geometric mean over the queries of the median-latency ratio)")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1000])
+    parser.add_argument("--rounds", type=int, default=5, help="repetitions of each query (halved from 100 plans)")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--peers", nargs="*", default=["oxigraph", "rdflib"], choices=["oxigraph", "rdflib"])
+    parser.add_argument("--peer-venv", type=Path, default=HERE / "out" / "venv-peers")
+    parser.add_argument("--workdir", type=Path, default=HERE / "out")
+    parser.add_argument("--port", type=int, default=18000, help="essgraph's port (the base IRI of the build)")
+    args = parser.parse_args()
+    if args.peers and not (args.peer_venv / "bin" / "oxigraph").exists():
+        raise SystemExit(f"no peer environment at {args.peer_venv}: see this script's docstring")
+    queries = {q.name: q.text for q in load_named_queries(ROOT / "queries").values()
+               if not any(p.required for p in q.params)}
+    print(f"essgraph SPARQL benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"{len(queries)} canned queries without required parameters, peers: {', '.join(args.peers) or 'none'}")
+    for n in args.sizes:
+        run_size(n, args, queries)
+
+
+if __name__ == "__main__":
+    main()
