@@ -10,7 +10,8 @@ here), builds them with ``essgraph build``, then for each server:
   memory then: from its N-Quads dump, see essgraph/sparql/memory.py);
 * sends every canned query of ``queries/`` that needs no parameter once (warm-up, not counted), then ``--rounds``
   times in a row (sequential), then the same requests shared by ``--clients`` concurrent clients, each with its own
-  connection (rdflib-endpoint gets one round and no warm-up from 100 plans on: it is that slow);
+  connection (from 100 plans on, rdflib-endpoint gets one sequential round, stopped at its first failure, and no
+  warm-up or concurrent run: it is that slow, and cannot stop a query that timed out on the client's side);
 * prints per query the median latency and its ratio to the in-process run, then p50/p95 latency and throughput.
 
 Peers run from their own virtual environment (``--peer-venv``, default ``benchmarks/out/venv-peers``, ignored by
@@ -163,12 +164,17 @@ def _ask(client: httpx.Client, url: str, text: str) -> float | None:
     return time.perf_counter() - started if r.status_code == 200 else None
 
 
-def sequential(url: str, queries: dict[str, str], rounds: int) -> dict[str, list[float | None]]:
+def sequential(url: str, queries: dict[str, str], rounds: int, stop_on_error: bool = False
+               ) -> dict[str, list[float | None]]:
+    """Each query ``rounds`` times; with ``stop_on_error`` the first failure ends the run (a server that cannot
+    stop a query, like rdflib-endpoint, keeps computing it and would make every later request wait)."""
     times: dict[str, list[float | None]] = {name: [] for name in queries}
     with httpx.Client(timeout=TIMEOUT_S) as client:
         for _ in range(rounds):
             for name, text in queries.items():
                 times[name].append(_ask(client, url, text))
+                if stop_on_error and times[name][-1] is None:
+                    return times
     return times
 
 
@@ -238,49 +244,54 @@ def run_size(n: int, args, queries: dict[str, str]) -> None:
             server = oxigraph_server(args.peer_venv, quads, workdir)
         else:
             server = rdflib_server(args.peer_venv, quads, workdir)
-        peer_rounds = rounds if name != "rdflib" or n < 100 else 1
+        slow = name == "rdflib" and n >= 100  # one sequential round, no warm-up, no concurrent run
         try:
             print(f"  {name}: ready in {server.startup:.2f} s; measuring...", flush=True)
-            if name != "rdflib" or n < 100:  # (rdflib is too slow at 1,000 plans for an extra round)
+            if not slow:
                 sequential(server.url, queries, 1)  # warm-up round, not counted (caches, connections, workers)
-            seq = sequential(server.url, queries, peer_rounds)
-            conc, wall = concurrent(server.url, queries, peer_rounds, args.clients)
+            seq = sequential(server.url, queries, 1 if slow else rounds, stop_on_error=slow)
+            conc, wall = ([], float("nan")) if slow else concurrent(server.url, queries, rounds, args.clients)
         finally:
             server.stop()
         results[name] = {"seq": seq, "conc": conc, "wall": wall, "startup": server.startup}
+        print(f"  {name}: sequential medians (ms): " + ", ".join(
+            f"{q} {ms(statistics.median(t) if (t := [x for x in ts if x is not None]) else None).strip()}"
+            for q, ts in seq.items()), flush=True)
     report(n, queries, floor, results, args.clients)
+
+
+def _median(times: list[float | None]) -> float | None:
+    ok = [t for t in times if t is not None]
+    return statistics.median(ok) if ok else None
 
 
 def report(n: int, queries: dict[str, str], floor: dict[str, float], results: dict[str, dict], clients: int) -> None:
     names = list(results)
+    medians = {s: {q: _median(results[s]["seq"].get(q, [])) for q in queries} for s in names}
     head = f"  {'query':<36}{'in-proc':>9}" + "".join(f"{s:>10}{'ratio':>7}" for s in names)
     print(f"\n  median latency per query, ms (ratio to in-process), {n} plan(s), sequential\n{head}")
-    ratios: dict[str, list[float]] = {s: [] for s in names}
     for q in queries:
         line = f"  {q:<36}{ms(floor[q]):>9}"
         for s in names:
-            ok = [t for t in results[s]["seq"][q] if t is not None]
-            med = statistics.median(ok) if ok else None
-            if med is not None:
-                ratios[s].append(med / floor[q])
+            med = medians[s][q]
             line += f"{ms(med):>10}" + (f"{med / floor[q]:6.2f}x" if med is not None else "      -")
         print(line)
     print(f"\n  {'server':<10}{'seq p50':>9}{'seq p95':>9}{f'{clients}c p50':>9}{f'{clients}c p95':>9}"
-          f"{'req/s':>8}{'errors':>8}{'startup s':>10}{'geo-mean ratio':>16}")
-    medians = {}
+          f"{'req/s':>8}{'answered':>10}{'startup s':>10}{'vs in-process':>15}")
     for s in names:
         seq = [t for ts in results[s]["seq"].values() for t in ts if t is not None]
         conc = [t for t in results[s]["conc"] if t is not None]
-        errors = sum(t is None for ts in results[s]["seq"].values() for t in ts) + \
-            sum(t is None for t in results[s]["conc"])
-        medians[s] = geomean(ratios[s])
+        answered = sum(m is not None for m in medians[s].values())
+        ratio = geomean([medians[s][q] / floor[q] for q in queries if medians[s][q] is not None])
         print(f"  {s:<10}{ms(percentile(seq, 50) if seq else None):>9}{ms(percentile(seq, 95) if seq else None):>9}"
               f"{ms(percentile(conc, 50) if conc else None):>9}{ms(percentile(conc, 95) if conc else None):>9}"
-              f"{len(conc) / results[s]['wall']:8.1f}{errors:>8}{results[s]['startup']:10.2f}"
-              f"{medians[s]:15.2f}x")
+              f"{len(conc) / results[s]['wall'] if conc else float('nan'):8.1f}{f'{answered}/{len(queries)}':>10}"
+              f"{results[s]['startup']:10.2f}{ratio:14.2f}x")
     for s in names[1:]:
-        print(f"  essgraph is {medians[s] / medians['essgraph']:.1f}x faster than {s} "
-              "(geometric mean over the queries of the median-latency ratio)")
+        common = [q for q in queries if medians[s][q] is not None and medians["essgraph"][q] is not None]
+        speedup = geomean([medians[s][q] / medians["essgraph"][q] for q in common])
+        print(f"  essgraph vs {s}: {speedup:.1f}x faster (geometric mean of the median-latency ratios over the "
+              f"{len(common)} queries both answered)")
     sys.stdout.flush()
 
 
@@ -293,7 +304,10 @@ def main() -> None:
     parser.add_argument("--peer-venv", type=Path, default=HERE / "out" / "venv-peers")
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
     parser.add_argument("--port", type=int, default=18000, help="essgraph's port (the base IRI of the build)")
+    parser.add_argument("--request-timeout", type=float, default=TIMEOUT_S,
+                        help="seconds before a request counts as an error")
     args = parser.parse_args()
+    globals()["TIMEOUT_S"] = args.request_timeout
     if args.peers and not (args.peer_venv / "bin" / "oxigraph").exists():
         raise SystemExit(f"no peer environment at {args.peer_venv}: see this script's docstring")
     queries = {q.name: q.text for q in load_named_queries(ROOT / "queries").values()

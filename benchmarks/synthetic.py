@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,9 +194,7 @@ def write_project(out: Path, n: int, seed: int = 1, shapes: bool = True) -> Path
     for i in range(n):
         lines += ["", "[[dataset]]", f'id = "synth-{i:04d}"', 'kind = "plan"', "[[dataset.graph]]",
                   f'iri = "graph/plan/synth-{i:04d}"', f'files = ["plans/synth-{i:04d}.ttl"]']
-    catalog = out / "data" / "catalog"  # the catalog metadata (publisher, licence...) of this repository
-    if not catalog.exists():
-        shutil.copytree(ROOT / "data" / "catalog", catalog)
+    # No data/catalog/ metadata: this repository's describes Saint-Maur, so the synthetic builds make no DCAT catalog.
     config = out / "essgraph.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return config

@@ -1,0 +1,168 @@
+"""The server side of query execution: a pool of worker processes, a time limit that kills, a concurrency cap.
+
+``QueryEngine.run(job)`` never blocks the event loop: the job goes to an idle worker over a socket and the answer
+comes back through asyncio streams. When no worker is idle the request is refused at once (503 + Retry-After);
+when the time limit passes, the worker is killed (freeing its CPU and memory), the client gets a 504, and a new
+worker is forked from the zygote in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import socket
+import threading
+from dataclasses import dataclass
+
+from ..errors import HttpError
+from .results import Answer, Failure, Job
+from .worker import HEADER, LENGTH, fork_zygote
+
+log = logging.getLogger("essgraph.sparql")
+
+
+@dataclass
+class _Worker:
+    pid: int
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+
+class _Zygote:
+    """Blocking client of the zygote's control channel; called from threads, one call at a time."""
+
+    def __init__(self, store, memory_mib: int):
+        self.pid, self.control = fork_zygote(store, memory_mib)
+        self.lock = threading.Lock()
+
+    def spawn(self) -> tuple[int, socket.socket]:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with self.lock:
+                socket.send_fds(self.control, [b"S"], [theirs.fileno()])
+                reply = self._recv(LENGTH.size)
+        finally:
+            theirs.close()
+        return LENGTH.unpack(reply)[0], ours
+
+    def kill(self, pid: int) -> None:
+        with self.lock:
+            self.control.sendall(b"K" + LENGTH.pack(pid))
+            self._recv(1)
+
+    def _recv(self, size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            chunk = self.control.recv(size - len(data))
+            if not chunk:
+                raise ConnectionError("the query zygote is gone")
+            data += chunk
+        return data
+
+    def close(self) -> None:
+        self.control.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+class QueryEngine:
+    def __init__(self, store, workers: int, timeout_s: float, memory_mib: int):
+        self.store = store
+        self.size = workers
+        self.timeout_s = timeout_s
+        self.memory_mib = memory_mib
+        self._zygote: _Zygote | None = None
+        self._idle: asyncio.Queue[_Worker] = asyncio.LifoQueue()  # the most recently used (warmest) first
+        self._tasks: set[asyncio.Task] = set()
+        self.killed = 0  # workers stopped for overrunning the time limit (for logs and tests)
+
+    # -- life cycle --------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._zygote = _Zygote(self.store, self.memory_mib)  # forked here, before the server takes requests
+        for _ in range(self.size):
+            self._idle.put_nowait(await self._new_worker())
+        log.info("SPARQL engine ready: %d worker processes, time limit %.1f s", self.size, self.timeout_s)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        while not self._idle.empty():
+            self._idle.get_nowait().writer.close()
+        if self._zygote is not None:
+            await asyncio.to_thread(self._zygote.close)  # the zygote kills its workers when the channel closes
+            self._zygote = None
+
+    async def _new_worker(self) -> _Worker:
+        assert self._zygote is not None
+        pid, sock = await asyncio.to_thread(self._zygote.spawn)
+        sock.setblocking(False)
+        reader, writer = await asyncio.open_unix_connection(sock=sock, limit=1 << 20)
+        return _Worker(pid, reader, writer)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker whose state is unknown (over time, died, interrupted) and fork its replacement."""
+        worker.writer.close()
+        task = asyncio.get_running_loop().create_task(self._replace(worker.pid))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _replace(self, pid: int) -> None:
+        try:
+            await asyncio.to_thread(self._zygote.kill, pid)
+            self._idle.put_nowait(await self._new_worker())
+        except (OSError, ConnectionError):
+            log.critical("the query zygote is gone: SPARQL queries cannot be answered until a restart")
+
+    # -- queries -----------------------------------------------------------------------------------------------
+
+    @property
+    def idle(self) -> int:
+        return self._idle.qsize()
+
+    async def run(self, job: Job) -> Answer | Failure:
+        if self._zygote is None:
+            raise HttpError(503, "not_started", "the query service is not running",
+                            headers={"Retry-After": "5"})
+        try:
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            raise HttpError(503, "too_many_queries",
+                            f"{self.size} queries are already running, the most this endpoint runs at once",
+                            "retry in a moment", headers={"Retry-After": "1"}) from None
+        try:
+            outcome = await asyncio.wait_for(self._exchange(worker, job), self.timeout_s)
+        except asyncio.TimeoutError:
+            self.killed += 1
+            self._retire(worker)
+            raise HttpError(504, "query_timeout", f"the query ran longer than the time limit of "
+                            f"{self.timeout_s:g} s and was stopped",
+                            "make it more selective (fewer unbound patterns), add LIMIT, or download a dump") \
+                from None
+        except (ConnectionError, asyncio.IncompleteReadError, EOFError):
+            self._retire(worker)
+            raise HttpError(503, "query_stopped", "the query was stopped before it finished: it needed more "
+                            f"than the memory allowed to one query ({self.memory_mib} MiB) or crashed its worker",
+                            "make it more selective or add LIMIT") from None
+        except BaseException:  # cancelled (client gone, shutdown) or a bug: the worker's state is unknown
+            self._retire(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return outcome
+
+    @staticmethod
+    async def _exchange(worker: _Worker, job: Job) -> Answer | Failure:
+        data = pickle.dumps(job)
+        worker.writer.write(LENGTH.pack(len(data)) + data)
+        await worker.writer.drain()
+        meta_len, body_len = HEADER.unpack(await worker.reader.readexactly(HEADER.size))
+        outcome = pickle.loads(await worker.reader.readexactly(meta_len))
+        if isinstance(outcome, Answer):
+            body = await worker.reader.readexactly(body_len) if body_len else b""
+            return Answer(body, outcome.rows)
+        return outcome
+

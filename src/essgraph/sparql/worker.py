@@ -1,0 +1,189 @@
+"""The processes that run queries: a zygote, forked once from the server, which forks the workers.
+
+Why a zygote: pyoxigraph's ``query()`` cannot be interrupted (no timeout, signals are ignored while it evaluates),
+so a query over the time limit is stopped by killing its process, and a fresh worker takes its place. Forking
+that worker from the server itself would copy a process with many threads (the event loop, the thread pool),
+which is unsafe; the zygote is single-threaded and does nothing but fork and reap, so every worker is a clean
+copy of it, sharing the in-memory store's pages with it and with the server (copy-on-write, never written).
+
+Messages (over socket pairs; everything here blocks, and runs outside the server's event loop):
+
+* server -> zygote: ``S`` + one file descriptor (the worker's end of a new socket pair): fork a worker;
+  the reply is its pid (8 bytes). ``K`` + pid: kill that worker if it is ours; the reply is ``k``.
+  End of file: kill every worker and exit.
+* server -> worker: a pickled :class:`~essgraph.sparql.results.Job` framed by its length;
+  worker -> server: a 16-byte header (lengths), a pickled Answer/Failure header, then the body bytes.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import select
+import signal
+import socket
+import struct
+import threading
+import traceback
+
+from . import sandbox
+from .results import Answer, Failure, execute
+
+log = logging.getLogger("essgraph.sparql")
+LENGTH = struct.Struct("!Q")
+HEADER = struct.Struct("!QQ")
+_PR_SET_PDEATHSIG = 1
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
+    chunks, got = [], 0
+    while got < size:
+        chunk = sock.recv(min(size - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _die_with_parent() -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _close_fds_except(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# -- worker ------------------------------------------------------------------------------------------------------
+
+def _serve_queries(store, channel: socket.socket) -> None:
+    while True:
+        head = _recv_exactly(channel, LENGTH.size)
+        if head is None:
+            return
+        data = _recv_exactly(channel, LENGTH.unpack(head)[0])
+        if data is None:
+            return
+        try:
+            outcome = execute(store, pickle.loads(data))
+        except Exception:  # a bug: logged here, masked for the client
+            log.error("query worker failed:\n%s", traceback.format_exc())
+            outcome = Failure(500, "internal_error", "the server failed to answer; the error was logged")
+        body = outcome.body if isinstance(outcome, Answer) else b""
+        meta = pickle.dumps(outcome if isinstance(outcome, Failure) else Answer(b"", outcome.rows))
+        channel.sendall(HEADER.pack(len(meta), len(body)) + meta)
+        if body:
+            channel.sendall(body)
+
+
+def _worker_main(store, channel: socket.socket, memory_mib: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    sandbox.harden()
+    if memory_mib:
+        sandbox.limit_memory(memory_mib)
+    sandbox.deny_network()
+    _serve_queries(store, channel)
+
+
+# -- zygote ------------------------------------------------------------------------------------------------------
+
+def _spawn(store, control: socket.socket, channel_fd: int, memory_mib: int) -> int:
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            control.close()
+            _worker_main(store, socket.socket(fileno=channel_fd), memory_mib)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(channel_fd)
+    return pid
+
+
+def _reap(children: set[int]) -> None:
+    while children:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            children.clear()
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+
+
+def _zygote_loop(store, control: socket.socket, memory_mib: int) -> None:
+    children: set[int] = set()
+    try:
+        while True:
+            ready, _, _ = select.select([control], [], [], 1.0)
+            _reap(children)
+            if not ready:
+                continue
+            msg, fds, _flags, _addr = socket.recv_fds(control, 9, 1)
+            if not msg:
+                return
+            if msg[:1] == b"S" and fds:
+                pid = _spawn(store, control, fds[0], memory_mib)
+                children.add(pid)
+                control.sendall(LENGTH.pack(pid))
+            elif msg[:1] == b"K" and len(msg) == 9:
+                pid = LENGTH.unpack(msg[1:])[0]
+                if pid in children:
+                    os.kill(pid, signal.SIGKILL)
+                control.sendall(b"k")
+            else:
+                for fd in fds:
+                    os.close(fd)
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for _ in children:
+            try:
+                os.wait()
+            except ChildProcessError:
+                break
+
+
+def fork_zygote(store, memory_mib: int) -> tuple[int, socket.socket]:
+    """Fork the zygote from the server; returns its pid and the server's end of the control channel."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one command = one message
+    main_thread = threading.current_thread() is threading.main_thread()
+    pid = os.fork()
+    if pid != 0:
+        theirs.close()
+        return pid, ours
+    code = 0
+    try:
+        ours.close()
+        _close_fds_except({theirs.fileno()})
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        if main_thread:
+            signal.set_wakeup_fd(-1)
+            _die_with_parent()  # tied to the forking thread: only safe when that is the main thread
+        gc.freeze()  # the server's objects are never collected here, so their pages stay shared
+        _zygote_loop(store, theirs, memory_mib)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)

@@ -1,0 +1,108 @@
+"""Helpers of the SPARQL endpoint tests (no test here): a real server on the SPARQL fixture project, the process
+tree of a server, and a TCP listener that records every connection it receives.
+
+The server is ``essgraph serve`` in a subprocess (``conftest.Server``), on 127.0.0.1 and a free port; it builds the
+fixture project into its own copy first. The fixture project gets ``data/bulk-1.ttl`` (1,000 triples) so that
+``SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }`` has 10^9 solutions: far more than any time limit allows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+from conftest import Server, copy_project
+
+FIXTURE = "sparql"
+RUNAWAY = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ESS = "https://w3id.org/essgraph/def#"
+
+
+def start_server(tmp: Path, **settings) -> Server:
+    """Serve a fresh copy of the SPARQL fixture project; ``settings`` become ESSGRAPH_* variables."""
+    project = copy_project(FIXTURE, tmp)
+    lines = [f"@prefix ess: <{ESS}> ."] + [f"<id/bulk/{i}> ess:value {i} ." for i in range(1000)]
+    (project / "data" / "bulk-1.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {f"ESSGRAPH_{k.upper()}": str(v) for k, v in settings.items()}
+    return Server(project, env=env)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(p) for p in handle.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def worker_pids(server: Server) -> set[int]:
+    """The query worker processes of a server: the children of its zygote (the server's only child process)."""
+    return {w for z in children(server.proc.pid) for w in children(z)}
+
+
+def cpu_ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+def busy(pids: set[int], seconds: float = 0.5) -> set[int]:
+    """The processes that used CPU during ``seconds``."""
+    before = {p: cpu_ticks(p) for p in pids}
+    time.sleep(seconds)
+    return {p for p in pids if cpu_ticks(p) > before[p]}
+
+
+def wait_until(predicate, timeout: float = 10.0, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that accepts and records every connection (and the first bytes it gets)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.received: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.received.append(conn.recv(2048) or b"(connected, sent nothing)")
+                except OSError:
+                    self.received.append(b"(connected)")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+def no_leak(text: str) -> bool:
+    """An error body names no file path of the server and shows no traceback."""
+    return "Traceback" not in text and "/work/" not in text and ".py" not in text and os.sep + "tmp" not in text
