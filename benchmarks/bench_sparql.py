@@ -211,7 +211,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def ms(seconds: float | None) -> str:
-    return "   error" if seconds is None else f"{seconds * 1000:8.1f}"
+    return "  failed" if seconds is None else f"{seconds * 1000:8.1f}"
 
 
 def geomean(values: list[float]) -> float:
@@ -274,7 +274,8 @@ def report(n: int, queries: dict[str, str], floor: dict[str, float], results: di
         line = f"  {q:<36}{ms(floor[q]):>9}"
         for s in names:
             med = medians[s][q]
-            line += f"{ms(med):>10}" + (f"{med / floor[q]:6.2f}x" if med is not None else "      -")
+            shown = ms(med) if results[s]["seq"][q] else " not run"  # after a failure that stopped the run
+            line += f"{shown:>10}" + (f"{med / floor[q]:6.2f}x" if med is not None else "      -")
         print(line)
     print(f"\n  {'server':<10}{'seq p50':>9}{'seq p95':>9}{f'{clients}c p50':>9}{f'{clients}c p95':>9}"
           f"{'req/s':>8}{'answered':>10}{'startup s':>10}{'vs in-process':>15}")
