@@ -31,6 +31,8 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
+from conftest import stop_process
+
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-proxy-server", "--disable-extensions", "--hide-scrollbars", "--mute-audio")
@@ -106,13 +108,7 @@ class Browser:
     def close(self) -> None:
         for page in self.pages:
             page.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self._log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
         self.log_path.unlink(missing_ok=True)
