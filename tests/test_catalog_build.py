@@ -20,7 +20,7 @@ import uvicorn
 from essgraph.app import create_app, open_published
 from essgraph.build import Builder
 from essgraph.catalog import CATALOG_GRAPH, STATE_FILE, VOID_GRAPH
-from essgraph.errors import EssgraphError, ValidationFailed
+from essgraph.errors import ValidationFailed
 from essgraph.project import load_project
 from essgraph.settings import Settings
 from essgraph.store import StoreDir
@@ -101,16 +101,8 @@ def served_paged(tmp_path_factory):
 
 
 def real_project_build(tmp: Path, port: int):
-    """Build the repository's own project, or skip with the reason when its data does not build yet."""
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        return build(ROOT / "essgraph.toml", base, tmp / "store")
-    except ValidationFailed as exc:
-        if "DCAT-AP catalog" in exc.message:
-            raise  # the catalog itself fails: that is this feature's failure, never a skip
-        pytest.skip(f"the real project does not build yet (its plan data is being written): {exc.message[:300]}")
-    except EssgraphError as exc:
-        pytest.skip(f"the real project does not build yet: {exc.message[:300]}")
+    """Build the repository's own project (its data must build: a failure here is a real failure)."""
+    return build(ROOT / "essgraph.toml", f"http://127.0.0.1:{port}/", tmp / "store")
 
 
 # -- tests -------------------------------------------------------------------------------------------------------
