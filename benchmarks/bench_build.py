@@ -34,7 +34,7 @@ from synthetic import write_project  # noqa: E402
 
 LOAD_SCRIPT = """
 import sys, pyoxigraph as ox
-from essgraph.store import StoreDir
+from essgraph.build.builds import StoreDir
 build = StoreDir(__import__('pathlib').Path(sys.argv[1])).require_current()
 mem = ox.Store()
 mem.bulk_extend(build.open().quads_for_pattern(None, None, None, None))

@@ -43,9 +43,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from synthetic import write_project  # noqa: E402
 
-from essgraph.queries import load_named_queries  # noqa: E402
-from essgraph.sparql.memory import load_in_memory  # noqa: E402
-from essgraph.store import StoreDir  # noqa: E402
+from essgraph.sparql.named import load_named_queries  # noqa: E402
+from essgraph.web.published import load_in_memory  # noqa: E402
+from essgraph.build.builds import StoreDir  # noqa: E402
 
 ACCEPT = {"Accept": "application/sparql-results+json"}
 TIMEOUT_S = 300  # one request; a peer slower than that counts as an error

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import uvicorn
 
 from essgraph.app import create_app
-from essgraph.build import Builder
+from essgraph.build.pipeline import Builder
 from essgraph.project import load_project
 from essgraph.settings import Settings
 

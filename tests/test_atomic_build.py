@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from conftest import Server, run_cli
-from essgraph.build import Builder
+from essgraph.build.pipeline import Builder
 from essgraph.project import load_project
-from essgraph.store import StoreDir
+from essgraph.build.builds import StoreDir
 
 BASE = "http://127.0.0.1:8000/"
 

@@ -1,6 +1,6 @@
 """The build's open-data step: catalog and VoID graphs in the store, dates across rebuilds, failures that stop it.
 
-Also the shared helpers of the catalog and dumps tests: a fixture project built with essgraph.build.Builder into a
+Also the shared helpers of the catalog and dumps tests: a fixture project built with essgraph.build.pipeline.Builder into a
 temporary folder (with this repository's data/catalog/) and served by a real uvicorn on 127.0.0.1.
 """
 
@@ -18,12 +18,12 @@ import pytest
 import uvicorn
 
 from essgraph.app import create_app, open_published
-from essgraph.build import Builder
-from essgraph.catalog import CATALOG_GRAPH, STATE_FILE, VOID_GRAPH
+from essgraph.build.pipeline import Builder
+from essgraph.publish.catalog import CATALOG_GRAPH, STATE_FILE, VOID_GRAPH
 from essgraph.errors import ValidationFailed
 from essgraph.project import load_project
 from essgraph.settings import Settings
-from essgraph.store import StoreDir
+from essgraph.build.builds import StoreDir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "catalog"

@@ -13,8 +13,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from essgraph.catalog import dcat_shapes_dir, validate_catalog
-from essgraph.terms import Triples
+from essgraph.publish.catalog import dcat_shapes_dir, validate_catalog
+from essgraph.rdf.namespaces import Triples
 from test_catalog_build import ROOT, Served, free_port, real_project_build, served, served_paged  # noqa: F401
 
 SHAPES = dcat_shapes_dir(ROOT)

@@ -16,7 +16,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from pages_live import FIXTURE_PROJECT, LiveServer
-from essgraph.vocab import ESS, ESS_SCHEMES
+from essgraph.rdf.namespaces import ESS, ESS_SCHEMES
 
 RDF_FORMATS = {  # Accept -> (rdflib parser, extension)
     "text/turtle": ("turtle", "ttl"),

@@ -14,7 +14,7 @@ import rdflib
 
 from pages_live import REAL_PROJECT, LiveServer
 from test_deref_fixture import all_iris, check_one, page_of
-from essgraph.vocab import ESS
+from essgraph.rdf.namespaces import ESS
 
 
 @pytest.fixture(scope="module")

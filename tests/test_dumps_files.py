@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from essgraph.dumps import CSV_HEADER, RDF_DUMP_FORMATS, read_index
+from essgraph.publish.dumps import CSV_HEADER, RDF_DUMP_FORMATS, read_index
 from test_catalog_build import served  # noqa: F401
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

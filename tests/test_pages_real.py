@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from browser import Browser, chromium_path
-from essgraph.vocab import ESS
+from essgraph.rdf.namespaces import ESS
 from pages_live import REAL_PROJECT, LiveServer
 from test_pages_html import OTHER_ROUTERS, Page
 

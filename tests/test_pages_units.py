@@ -7,10 +7,10 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from essgraph.describe import Description, curie, natural_key
-from essgraph.web import conneg
-from essgraph.web.page_views import Site, fr_date, fr_duration, fr_number, json_script, plural, quantity_text
-from essgraph.web.pages import candidates
+from essgraph.describe.description import Description, curie, natural_key
+from essgraph.rdf import formats as conneg
+from essgraph.web.views.pages import Site, fr_date, fr_duration, fr_number, json_script, plural, quantity_text
+from essgraph.web.routers.pages import candidates
 
 BASE = "https://data.example.org/"
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build import Builder
+from essgraph.build.pipeline import Builder
 from essgraph.project import load_project
-from essgraph.store import StoreDir
+from essgraph.build.builds import StoreDir
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "data/sources/saint-maur-ville-initiatives-solidaires-2021.txt"

@@ -4,7 +4,7 @@ Every expected answer below was worked out by reading data/sources/saint-maur-vi
 (line numbers given), or tests/fixtures/second-plan/source.txt for the fictional second plan — never from the
 queries' own output. Where the source is ambiguous the test says so and accepts each reasonable reading.
 
-Stores are built the way users build them (``essgraph.build.Builder``, validation included): the real project, and
+Stores are built the way users build them (``essgraph.build.pipeline.Builder``, validation included): the real project, and
 the real project plus the fictional second plan (tests/fixtures/second-plan/essgraph.toml). Queries run like the
 CLI and the server run them: union default graph, parameters bound as RDF terms (``substitutions``), never pasted.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build import Builder
+from essgraph.build.pipeline import Builder
 from essgraph.project import load_project
-from essgraph.queries import load_named_queries
-from essgraph.store import StoreDir
+from essgraph.sparql.named import load_named_queries
+from essgraph.build.builds import StoreDir
 
 ROOT = Path(__file__).resolve().parent.parent
 SECOND = Path(__file__).resolve().parent / "fixtures" / "second-plan"

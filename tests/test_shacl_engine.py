@@ -14,9 +14,9 @@ import rdflib
 import rdflib.util
 
 from essgraph.project import load_project
-from essgraph.rdfio import read_quads
-from essgraph.shacl_engine import supports
-from essgraph.validate import CompiledShapes, ShapesError, load_shapes, validate_batch
+from essgraph.rdf.parse import read_quads
+from essgraph.validate.shacl_core import supports
+from essgraph.validate.shapes import CompiledShapes, ShapesError, load_shapes, validate_batch
 from test_shapes import BASE, FIXTURES, fixture_quads, manifest
 
 ROOT = Path(__file__).resolve().parent.parent

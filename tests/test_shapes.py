@@ -22,10 +22,10 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build import Builder, run_integrity_checks
+from essgraph.build.pipeline import Builder, run_integrity_checks
 from essgraph.project import load_project
-from essgraph.rdfio import read_quads
-from essgraph.validate import CompiledShapes, load_shapes, validate_batch
+from essgraph.rdf.parse import read_quads
+from essgraph.validate.shapes import CompiledShapes, load_shapes, validate_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"

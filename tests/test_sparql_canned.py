@@ -1,5 +1,5 @@
 """Canned queries: every query of queries/ at /queries/{name}, in HTML, JSON and CSV (and the other formats of its
-form), its parameters bound as RDF terms through essgraph.queries, never pasted into the query text. The fixture
+form), its parameters bound as RDF terms through essgraph.sparql.named, never pasted into the query text. The fixture
 queries live in tests/fixtures/sparql/queries/."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from essgraph.queries import parse_named_query
+from essgraph.sparql.named import parse_named_query
 from essgraph.sparql.protocol import check_query
-from essgraph.sparql.results import Answer, Job, execute, offers_for
+from essgraph.sparql.execute import Answer, Job, execute, offers_for
 from test_sparql_support import no_leak, start_server
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

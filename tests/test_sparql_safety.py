@@ -224,7 +224,7 @@ SANDBOXED = """
 import json, sys
 import pyoxigraph as ox
 from essgraph.sparql import sandbox
-from essgraph.sparql.results import Job, execute
+from essgraph.sparql.execute import Job, execute
 if sys.argv[2] == "sandboxed":
     assert sandbox.deny_network()
 job = Job(f"SELECT * WHERE {{ SERVICE <{sys.argv[1]}sparql> {{ ?s ?p ?o }} }}", "json", 100)

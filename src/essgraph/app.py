@@ -4,40 +4,15 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
-import pyoxigraph as ox
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import __version__
-from .errors import StoreError
-from .settings import Settings
-from .sparql.memory import load_in_memory
-from .store import Build, StoreDir
-from .web import catalog, errors, health, pages, sparql
-
-
-@dataclass(frozen=True)
-class Published:
-    """What the server publishes: one immutable build and its store, copied into memory (the build never changes
-    while it is served; in memory, analytical queries run 4-10x faster than on disk)."""
-
-    build: Build
-    store: ox.Store
-
-    @property
-    def manifest(self) -> dict:
-        return self.build.manifest
-
-
-def open_published(settings: Settings) -> Published:
-    build = StoreDir(settings.store).require_current()
-    if build.manifest.get("base_iri") != settings.base_iri:
-        raise StoreError(
-            f"the store was built for base IRI {build.manifest.get('base_iri')} but the server is set to "
-            f"{settings.base_iri}", hint="rebuild with 'essgraph build --base-iri ...' or change the setting")
-    return Published(build, load_in_memory(build))
+from essgraph import __version__
+from essgraph.settings import Settings
+from essgraph.web.published import Published, open_published
+from essgraph.web import errors
+from essgraph.web.routers import catalog, health, pages, sparql
 
 
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import __version__
-from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, EssgraphError
-from .settings import Settings
+from essgraph import __version__
+from essgraph.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, EssgraphError
+from essgraph.settings import Settings
 
 EPILOG = "exit codes: 0 ok / conforms, 1 SHACL violations, 2 unreadable input or bad usage, 130 interrupted"
 
@@ -74,7 +74,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _project(settings: Settings, files: list[Path]):
-    from .project import load_project
+    from essgraph.project import load_project
 
     project = load_project(settings.config)
     return project.with_extra_files(files) if files else project
@@ -123,7 +123,7 @@ def _summary(report) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import Builder
+    from essgraph.build.pipeline import Builder
 
     settings = _settings(args)
     report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args),
@@ -135,7 +135,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .build import Builder
+    from essgraph.build.pipeline import Builder
 
     settings = _settings(args)
     store = settings.store if settings.store.exists() else None  # reuse cached results when there is a store
@@ -152,8 +152,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from .query import resolve_query, run_query
-    from .store import StoreDir
+    from essgraph.sparql.local import resolve_query, run_query
+    from essgraph.build.builds import StoreDir
 
     settings = _settings(args)
     if args.query == "-":
@@ -166,8 +166,8 @@ def cmd_query(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import export_to_file, write_dump
-    from .store import StoreDir
+    from essgraph.rdf.serialize import export_to_file, write_dump
+    from essgraph.build.builds import StoreDir
 
     settings = _settings(args)
     store = StoreDir(settings.store).require_current().open()
@@ -187,14 +187,14 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     import uvicorn
 
-    from .store import StoreDir
+    from essgraph.build.builds import StoreDir
 
     settings = _settings(args)
     if StoreDir(settings.store).current() is None:
         print(f"no store at {settings.store}: building it first", file=sys.stderr)
         args.files, args.progress = [], None
         cmd_build(args)
-    from .app import create_app, open_published
+    from essgraph.app import create_app, open_published
 
     published = open_published(settings)  # fails early, with a clear message, on a store built for another base
     print(f"serving data version {published.manifest['data_version']} on http://{settings.host}:{settings.port}/",

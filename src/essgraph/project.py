@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .errors import ConfigError
-from .rdfio import format_for
+from essgraph.errors import ConfigError
+from essgraph.rdf.parse import format_for
 
 DATASET_KINDS = ("vocabulary", "reference", "plan")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -16,9 +16,9 @@ import socket
 import threading
 from dataclasses import dataclass
 
-from ..errors import HttpError
-from .results import Answer, Failure, Job
-from .worker import HEADER, LENGTH, fork_zygote
+from essgraph.errors import HttpError
+from essgraph.sparql.execute import Answer, Failure, Job
+from essgraph.sparql.worker import HEADER, LENGTH, fork_zygote
 
 log = logging.getLogger("essgraph.sparql")
 

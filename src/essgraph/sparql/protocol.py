@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from ..errors import HttpError
-from .lexer import analyse
+from essgraph.errors import HttpError
+from essgraph.sparql.lexer import analyse
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

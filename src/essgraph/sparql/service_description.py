@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..vocab import PREFIXES
-from ..web import conneg
+from essgraph.rdf.namespaces import PREFIXES
+from essgraph.rdf import formats as conneg
 
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]

@@ -11,7 +11,7 @@ Messages (over socket pairs; everything here blocks, and runs outside the server
 * server -> zygote: ``S`` + one file descriptor (the worker's end of a new socket pair): fork a worker;
   the reply is its pid (8 bytes). ``K`` + pid: kill that worker if it is ours; the reply is ``k``.
   End of file: kill every worker and exit.
-* server -> worker: a pickled :class:`~essgraph.sparql.results.Job` framed by its length;
+* server -> worker: a pickled :class:`~essgraph.sparql.execute.Job` framed by its length;
   worker -> server: a 16-byte header (lengths), a pickled Answer/Failure header, then the body bytes.
 """
 
@@ -28,8 +28,8 @@ import struct
 import threading
 import traceback
 
-from . import sandbox
-from .results import Answer, Failure, execute
+from essgraph.sparql import sandbox
+from essgraph.sparql.execute import Answer, Failure, execute
 
 log = logging.getLogger("essgraph.sparql")
 LENGTH = struct.Struct("!Q")

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import HttpError
+from essgraph.errors import HttpError
 
 log = logging.getLogger("essgraph.web")
 

@@ -15,11 +15,11 @@ from fastapi import FastAPI, Request
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from .. import __version__
-from ..describe import Description, Node, curie, iri
-from ..vocab import ESS, ESS_SCHEMES
+from essgraph import __version__
+from essgraph.describe.description import Description, Node, curie, iri
+from essgraph.rdf.namespaces import ESS, ESS_SCHEMES
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent
 TEMPLATES = HERE / "templates"
 CONTEXT_FILE = HERE / "static" / "site" / "context.jsonld"
 ONTOLOGY = ESS.rstrip("#")

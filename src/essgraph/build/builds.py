@@ -23,7 +23,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from essgraph.errors import StoreError
 
 KEEP_BUILDS = 2  # the served build and the one before it (a server may still be reading it)
 

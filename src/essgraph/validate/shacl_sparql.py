@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from .errors import EssgraphError
+from essgraph.errors import EssgraphError
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ _VAR_IN_TRIPLE = re.compile(r"\$this\s+[<\w?$:^]|[>\w]\s+\$this\b")
 
 def compile_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[SparqlConstraint, ...]]:
     """Split ``shapes`` into the core shapes (for pySHACL) and the SPARQL constraints (for pyoxigraph)."""
-    from .validate import SEVERITIES, ShapesError  # circular at import time only
+    from essgraph.validate.shapes import SEVERITIES, ShapesError  # circular at import time only
 
     core = rdflib.Graph()
     for prefix, ns in shapes.namespaces():

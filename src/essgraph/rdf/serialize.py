@@ -10,8 +10,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .errors import ConfigError
-from .vocab import PREFIXES
+from essgraph.errors import ConfigError
+from essgraph.rdf.namespaces import PREFIXES
 
 #: export format name -> (pyoxigraph format, keeps named graphs, file extension)
 EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool, str]] = {

@@ -1,4 +1,4 @@
-"""Reading RDF files: format detection, parsing with precise errors, conversion to rdflib for validation.
+"""Reading RDF files: format detection and parsing with precise errors.
 
 Parsing is done by pyoxigraph (about 10x faster than rdflib); its syntax errors carry file, line and column.
 """
@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.term import BNode, Literal, URIRef
 
-from .errors import ConfigError, RdfSyntaxError
+from essgraph.errors import ConfigError, RdfSyntaxError
 
 #: file extension -> pyoxigraph format (the one table of source formats)
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -73,35 +71,6 @@ def _detail(exc: SyntaxError) -> str:
     msg = exc.msg if isinstance(exc.msg, str) else str(exc)
     # pyoxigraph prefixes the position ("Parser error at line 3 column 11: ..."); we print our own.
     return msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
-
-
-def to_rdflib_term(term, bnodes: dict[str, BNode]):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        node = bnodes.get(term.value)
-        if node is None:
-            node = bnodes[term.value] = BNode(term.value)
-        return node
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
-    raise TypeError(f"unsupported RDF term {term!r}")
-
-
-def to_rdflib_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """All the triples of ``quads`` (whatever their graph) as one rdflib graph, for pySHACL."""
-    graph = rdflib.Graph()
-    bnodes: dict[str, BNode] = {}
-    add = graph.add
-    conv = to_rdflib_term
-    for q in quads:
-        add((conv(q.subject, bnodes), conv(q.predicate, bnodes), conv(q.object, bnodes)))
-    return graph
 
 
 def iter_graph_names(quads: Iterable[ox.Quad]) -> Iterator[str]:

@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from ..catalog import CATALOG_FILES, CATALOG_GRAPH, VOID_GRAPH
-from ..dumps import WHOLE, read_index
-from ..errors import HttpError
-from ..terms import CATALOG_PREFIXES, DCAT, HYDRA, RDF, XSD, lit, node
-from . import conneg
+from essgraph.publish.catalog import CATALOG_FILES, CATALOG_GRAPH, VOID_GRAPH
+from essgraph.publish.dumps import WHOLE, read_index
+from essgraph.errors import HttpError
+from essgraph.rdf.namespaces import CATALOG_PREFIXES, DCAT, HYDRA, RDF, XSD, lit, node
+from essgraph.rdf import formats as conneg
 
 router = APIRouter()
 OFFERS = conneg.RDF_GRAPH_TYPES

@@ -32,14 +32,15 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from pyld import jsonld
 
-from .. import __version__
-from ..describe import describe, iri, summaries
-from ..errors import HttpError
-from ..vocab import ESS, ESS_SCHEMES, PREFIXES, sparql_prefixes
-from . import conneg, page_views as views
-from .errors import error_body
+from essgraph import __version__
+from essgraph.describe.description import describe, iri, summaries
+from essgraph.errors import HttpError
+from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, PREFIXES, sparql_prefixes
+from essgraph.rdf import formats as conneg
+from essgraph.web.views import pages as views
+from essgraph.web.errors import error_body
 
-STATIC = Path(__file__).parent / "static" / "site"
+STATIC = Path(__file__).parent.parent / "static" / "site"
 OFFERS = (conneg.HTML,) + conneg.RDF_GRAPH_TYPES
 EXTENSIONS = {m.extension: m for m in OFFERS}
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$")

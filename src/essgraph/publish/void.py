@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .dumps import WHOLE, DumpFile
-from .terms import DCT, FOAF, RDF, VOID, XSD, Triples, lit, node
-from .vocab import PREFIXES
+from essgraph.publish.dumps import WHOLE, DumpFile
+from essgraph.rdf.namespaces import DCT, FOAF, PREFIXES, RDF, VOID, XSD, Triples, lit, node
 
 #: external datasets we link to: (key, title, URI space)
 LINK_TARGETS = (

@@ -1,4 +1,4 @@
-"""The published build, copied into memory at startup.
+"""The published build: its folder, its manifest, and its store copied into memory at startup.
 
 The build is immutable between builds, and pyoxigraph's in-memory store answers analytical queries 4-10x faster
 than its on-disk store. Reading the on-disk store quad by quad is slow (about 100,000 quads/s here) while parsing
@@ -17,11 +17,14 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..dumps import WHOLE
-from ..store import Build
+from essgraph.build.builds import Build, StoreDir
+from essgraph.errors import StoreError
+from essgraph.publish.dumps import WHOLE
+from essgraph.settings import Settings
 
 log = logging.getLogger("essgraph.sparql")
 DUMP_NAME = "quads.nq"
@@ -77,3 +80,25 @@ def load_in_memory(build: Build) -> ox.Store:
     log.info("loaded build %s into memory (%d quads) in %.2f s", build.path.name, len(store),
              time.monotonic() - started)
     return store
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the server publishes: one immutable build and its store, copied into memory (the build never changes
+    while it is served; in memory, analytical queries run 4-10x faster than on disk)."""
+
+    build: Build
+    store: ox.Store
+
+    @property
+    def manifest(self) -> dict:
+        return self.build.manifest
+
+
+def open_published(settings: Settings) -> Published:
+    build = StoreDir(settings.store).require_current()
+    if build.manifest.get("base_iri") != settings.base_iri:
+        raise StoreError(
+            f"the store was built for base IRI {build.manifest.get('base_iri')} but the server is set to "
+            f"{settings.base_iri}", hint="rebuild with 'essgraph build --base-iri ...' or change the setting")
+    return Published(build, load_in_memory(build))

@@ -29,15 +29,15 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import __version__
-from .catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifacts
-from .dumps import sha256_file
-from .errors import QueryError, ValidationFailed
-from .project import Dataset, Project
-from .rdfio import format_for, read_quads
-from .store import StoreDir
-from .validate import CompiledShapes, Result, validate_batch
-from .vocab import sparql_prefixes
+from essgraph import __version__
+from essgraph.publish.catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifacts
+from essgraph.publish.dumps import sha256_file
+from essgraph.errors import QueryError, ValidationFailed
+from essgraph.project import Dataset, Project
+from essgraph.rdf.parse import format_for, read_quads
+from essgraph.build.builds import StoreDir
+from essgraph.validate.shapes import CompiledShapes, Result, validate_batch
+from essgraph.rdf.namespaces import sparql_prefixes
 
 Progress = Callable[[str, int, int], None]
 QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)

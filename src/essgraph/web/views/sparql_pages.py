@@ -8,8 +8,8 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlencode
 
-from ..queries import NamedQuery
-from ..vocab import PREFIXES, sparql_prefixes
+from essgraph.sparql.named import NamedQuery
+from essgraph.rdf.namespaces import PREFIXES, sparql_prefixes
 
 STATIC_FILES = {"sparql.css": "text/css; charset=utf-8", "sparql.js": "text/javascript; charset=utf-8"}
 DEFAULT_QUERY = sparql_prefixes("ess", "dct", "skos") + """

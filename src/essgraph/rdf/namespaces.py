@@ -1,7 +1,8 @@
-"""Small RDF helpers for the generated graphs (catalog, VoID): namespaces as term factories and a triple set.
+"""Namespaces and IRIs used by the code, defined once here; namespaces as term factories and a triple set for the
+generated graphs (catalog, VoID).
 
-The namespace IRIs come from :data:`essgraph.vocab.PREFIXES` (the one table of namespaces) plus the few that only the
-catalog uses (SPDX, vCard, Hydra, ADMS).
+:data:`PREFIXES` is the one table of namespaces; :data:`EXTRA_PREFIXES` adds the few that only the catalog uses
+(SPDX, vCard, Hydra, ADMS).
 """
 
 from __future__ import annotations
@@ -10,7 +11,39 @@ from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
-from .vocab import PREFIXES
+
+ESS = "https://w3id.org/essgraph/def#"
+ESS_SCHEMES = "https://w3id.org/essgraph/def/"
+
+PREFIXES = {
+    "ess": ESS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "time": "http://www.w3.org/2006/time#",
+    "schema": "http://schema.org/",
+    "qb": "http://purl.org/linked-data/cube#",
+    "dqv": "http://www.w3.org/ns/dqv#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sdg": "http://metadata.un.org/sdg/",
+}
+
+
+def sparql_prefixes(*names: str) -> str:
+    """PREFIX lines for a SPARQL query (all known prefixes when no name is given)."""
+    chosen = names or tuple(PREFIXES)
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in chosen)
 
 EXTRA_PREFIXES = {
     "spdx": "http://spdx.org/rdf/terms#",
@@ -30,7 +63,7 @@ def namespace(iri: str) -> Callable[[str], ox.NamedNode]:
 
 
 RDF, RDFS, XSD = (namespace(PREFIXES[p]) for p in ("rdf", "rdfs", "xsd"))
-DCAT, DCT, FOAF, PROV, SKOS, VOID, ESS = (namespace(PREFIXES[p])
+DCAT, DCT, FOAF, PROV, SKOS, VOID, ESS_TERM = (namespace(PREFIXES[p])
                                           for p in ("dcat", "dct", "foaf", "prov", "skos", "void", "ess"))
 SPDX, HYDRA = namespace(EXTRA_PREFIXES["spdx"]), namespace(EXTRA_PREFIXES["hydra"])
 

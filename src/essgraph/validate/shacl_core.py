@@ -135,7 +135,7 @@ class Engine:
         for t in g.objects(node, SH.target):
             select = g.value(t, SH.select)
             if select is not None:
-                from .sparql_constraints import _prefixes
+                from essgraph.validate.shacl_sparql import _prefixes
 
                 sh.targets.append(("select", _prefixes(g, t) + str(select)))
         return sh

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .vocab import PREFIXES
+from essgraph.rdf.namespaces import PREFIXES
 
 INCOMING_LIMIT = 1000   # incoming triples kept in one description (past it, ``truncated`` is set)
 PARTS_LIMIT = 2000      # resources described in full in one description

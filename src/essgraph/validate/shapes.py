@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from .errors import EssgraphError, RdfSyntaxError
+from essgraph.errors import EssgraphError, RdfSyntaxError
 
 
 class ShapesError(EssgraphError):
@@ -122,8 +122,8 @@ class CompiledShapes:
 
     @classmethod
     def load(cls, files: tuple[Path, ...], engine: str = "auto") -> "CompiledShapes":
-        from .shacl_engine import Engine, supports
-        from .sparql_constraints import compile_constraints
+        from essgraph.validate.shacl_core import Engine, supports
+        from essgraph.validate.shacl_sparql import compile_constraints
 
         if engine not in SHACL_ENGINES:
             raise ShapesError(f"unknown SHACL engine {engine!r}", hint="use one of " + ", ".join(SHACL_ENGINES))
@@ -143,8 +143,8 @@ def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShape
     look at a focus node's own triples, and datasets do not describe each other's resources, so a dataset's results
     do not depend on the others in its batch (which is what lets them be cached per dataset).
     """
-    from .rdfio import to_rdflib_term
-    from .sparql_constraints import evaluate
+    from essgraph.rdf.rdflib_bridge import to_rdflib_term
+    from essgraph.validate.shacl_sparql import evaluate
 
     owner: dict = {}
     for ds_id, quads in batch:

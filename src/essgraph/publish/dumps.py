@@ -7,7 +7,7 @@ Layout of ``<build>/dumps/``::
     datasets/<plan-id>.{...}, datasets/<plan-id>-actions.csv   the same for each plan dataset (not gzipped)
     index.json                                   name -> dataset, format, compression, byte size, SHA-256
 
-The RDF files are written by :mod:`essgraph.export` (gzip with a fixed mtime, atomic renames). Formats that keep
+The RDF files are written by :mod:`essgraph.rdf.serialize` (gzip with a fixed mtime, atomic renames). Formats that keep
 named graphs (N-Quads, TriG, JSON-LD) keep them; the others merge the graphs. The dumps never contain the catalog
 and VoID graphs: those describe the dumps (sizes, checksums) and are added to the store after the dumps are written.
 """
@@ -25,8 +25,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .export import export_to_file, gzip_file
-from .vocab import sparql_prefixes
+from essgraph.rdf.serialize import export_to_file, gzip_file
+from essgraph.rdf.namespaces import sparql_prefixes
 
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
@@ -38,7 +38,7 @@ INDEX = "index.json"
 @dataclass(frozen=True)
 class DumpFormat:
     key: str          # short name, used in distribution IRIs
-    export: str       # the format name of essgraph.export ("" for the CSV)
+    export: str       # the format name of essgraph.rdf.serialize ("" for the CSV)
     extension: str
     media_type: str   # IANA media type of the content
     file_type: str    # code of the EU file-type authority table

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..vocab import PREFIXES
-from ..web import conneg
+from essgraph.rdf.namespaces import PREFIXES
+from essgraph.rdf import formats as conneg
 
 #: conneg media type name -> pyoxigraph format (the media types themselves are defined in web/conneg.py)
 RESULT_FORMATS = {

@@ -3,12 +3,12 @@
 Called by the build once the data conforms, before the store is flushed (:func:`publish_artifacts`):
 
 1. the catalog and VoID graphs of the previous build (the store may be a checkpoint of it) are removed;
-2. the dumps are written into the build folder (:mod:`essgraph.dumps`) with their byte sizes and SHA-256;
+2. the dumps are written into the build folder (:mod:`essgraph.publish.dumps`) with their byte sizes and SHA-256;
 3. the catalog graph is made from ``data/catalog/*.ttl`` (the metadata, as data) and the build: a ``dcat:Dataset``
    per plan and one for the whole graph, a ``dcat:Distribution`` per dump, the SPARQL ``dcat:DataService``;
 4. it is validated against the official DCAT-AP 3.0.1 shapes (``shapes/dcat-ap/``): a violation stops the build,
    warnings go in the build report (dataset ``catalog``);
-5. the catalog and the VoID description (:mod:`essgraph.void`) are written to ``catalog/catalog.nt`` and
+5. the catalog and the VoID description (:mod:`essgraph.publish.void`) are written to ``catalog/catalog.nt`` and
    ``catalog/void.nt`` in the build folder (what ``/catalog`` and ``/.well-known/void`` serve: the exact validated
    triples) and added to the store as the named graphs ``{base}graph/catalog`` and ``{base}graph/void`` (for SPARQL
    and dereferencing; the store turns ``xsd:nonNegativeInteger`` into ``xsd:integer``, hence the files).
@@ -27,12 +27,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .catalog_check import dcat_shapes_dir, validate_catalog
-from .dumps import EU_FILE_TYPES, GZIP, IANA_MEDIA_TYPES, WHOLE, DumpFile, write_dumps
-from .errors import ConfigError, ValidationFailed
-from .rdfio import read_quads
-from .terms import DCAT, DCT, ESS, FOAF, PROV, RDF, RDFS, SKOS, SPDX, XSD, Triples, lit, node
-from .void import void_triples
+from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
+from essgraph.publish.dumps import EU_FILE_TYPES, GZIP, IANA_MEDIA_TYPES, WHOLE, DumpFile, write_dumps
+from essgraph.errors import ConfigError, ValidationFailed
+from essgraph.rdf.parse import read_quads
+from essgraph.rdf.namespaces import DCAT, DCT, ESS_TERM, FOAF, PROV, RDF, RDFS, SKOS, SPDX, XSD, Triples, lit, node
+from essgraph.publish.void import void_triples
 
 log = logging.getLogger("essgraph.catalog")
 
@@ -197,7 +197,7 @@ class CatalogBuilder:
             ds = node(f"{self.base}id/dataset/{st.dataset.id}")
             graphs = [ox.NamedNode(g) for g in (list(st.triples) or st.graph_iris)]
             plan_iris = list(dict.fromkeys(q.subject for g in graphs for q in self.store.quads_for_pattern(
-                None, RDF("type"), ESS("Plan"), g)))
+                None, RDF("type"), ESS_TERM("Plan"), g)))
             self.dataset(ds, st.dataset.id, plan_iris, fallback_title=st.dataset.title or st.dataset.id)
             datasets.append(ds)
         self.whole_coverage(datasets[1:])
@@ -247,7 +247,7 @@ class CatalogBuilder:
             titles = self.label(plan, "fr", "en")
             for t in titles:
                 add(ds, DCT("title"), t)
-            subtitle = [o for o in self.values(plan, ESS("subtitle")) if isinstance(o, ox.Literal)]
+            subtitle = [o for o in self.values(plan, ESS_TERM("subtitle")) if isinstance(o, ox.Literal)]
             title_fr = next((t.value for t in titles if t.language == "fr"), fallback_title)
             add(ds, DCT("description"), lit(f"{title_fr}" + (f" : {subtitle[0].value}" if subtitle else "")
                                             + ". Plan municipal d'économie sociale et solidaire publié en "
@@ -257,11 +257,11 @@ class CatalogBuilder:
                 add(place, RDF("type"), DCT("Location"))
                 for t in self.label(place, "fr"):
                     add(place, SKOS("prefLabel"), t)
-            for org in self.values(plan, ESS("collectivite")):
+            for org in self.values(plan, ESS_TERM("collectivite")):
                 if self.agent(org):
                     add(ds, DCT("publisher"), org)
-            adopted = [d for a in self.values(plan, ESS("adoptedBy")) for d in self.values(a, DCT("date"))]
-            durations = self.values(plan, ESS("plannedDuration"))
+            adopted = [d for a in self.values(plan, ESS_TERM("adoptedBy")) for d in self.values(a, DCT("date"))]
+            durations = self.values(plan, ESS_TERM("plannedDuration"))
             if adopted and durations:
                 start = date.fromisoformat(adopted[0].value[:10])
                 end = _add_duration(start, durations[0].value)
@@ -290,14 +290,14 @@ class CatalogBuilder:
         self.add(org, RDF("type"), FOAF("Agent"))
         for n in names:
             self.add(org, FOAF("name"), n)
-        if COLLECTIVITE in {o.value for o in self.values(org, ESS("organisationType"))}:
+        if COLLECTIVITE in {o.value for o in self.values(org, ESS_TERM("organisationType"))}:
             self.add(org, DCT("type"), node(LOCAL_AUTHORITY))
         return True
 
     def plan_keywords(self, plan) -> list[ox.Literal]:
         # str(NamedNode) is its N-Triples form: a validated IRI that cannot break out of the query
         query = ("SELECT DISTINCT ?l WHERE { ?a %s %s ; ?p ?c . VALUES ?p { %s %s } ?c %s ?l "
-                 "FILTER(lang(?l) = 'fr') }" % (ESS("inPlan"), plan, ESS("lever"), ESS("field"), SKOS("prefLabel")))
+                 "FILTER(lang(?l) = 'fr') }" % (ESS_TERM("inPlan"), plan, ESS_TERM("lever"), ESS_TERM("field"), SKOS("prefLabel")))
         rows = self.store.query(query, use_default_graph_as_union=True)
         return sorted((r["l"] for r in rows), key=lambda l: l.value)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from .errors import ConfigError
-from .rdfio import to_rdflib_graph
-from .terms import Triples
-from .validate import Result, load_shapes, parse_report
+from essgraph.errors import ConfigError
+from essgraph.rdf.rdflib_bridge import to_rdflib_graph
+from essgraph.rdf.namespaces import Triples
+from essgraph.validate.shapes import Result, load_shapes, parse_report
 
 SHAPES_DIR = Path("shapes") / "dcat-ap"    # the official DCAT-AP 3.0.1 shapes (this repository's copy)
 
@@ -19,7 +19,7 @@ SHAPES_DIR = Path("shapes") / "dcat-ap"    # the official DCAT-AP 3.0.1 shapes (
 def dcat_shapes_dir(project_root: Path) -> Path:
     """The DCAT-AP shapes: the project's own copy if it has one, else the copy next to the essgraph sources."""
     own = project_root / SHAPES_DIR
-    return own if own.is_dir() else Path(__file__).resolve().parents[2] / SHAPES_DIR
+    return own if own.is_dir() else Path(__file__).resolve().parents[3] / SHAPES_DIR
 
 
 def validate_catalog(catalog: Triples, shapes_dir: Path) -> list[Result]:

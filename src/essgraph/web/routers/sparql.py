@@ -19,15 +19,15 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from .. import __version__
-from ..errors import HttpError, QueryError
-from ..queries import NamedQuery, load_named_queries
-from ..sparql import pages
-from ..sparql import service_description as sd
-from ..sparql.engine import QueryEngine
-from ..sparql.protocol import check_query, parse_request
-from ..sparql.results import GRAPH_FORMATS, Answer, Job, offers_for
-from . import conneg
+from essgraph import __version__
+from essgraph.errors import HttpError, QueryError
+from essgraph.sparql.named import NamedQuery, load_named_queries
+from essgraph.web.views import sparql_pages as pages
+from essgraph.sparql import service_description as sd
+from essgraph.sparql.engine import QueryEngine
+from essgraph.sparql.protocol import check_query, parse_request
+from essgraph.sparql.execute import GRAPH_FORMATS, Answer, Job, offers_for
+from essgraph.rdf import formats as conneg
 
 log = logging.getLogger("essgraph.web")
 router = APIRouter()

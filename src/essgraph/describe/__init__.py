@@ -1,0 +1,1 @@
+"""The description of one resource, as its IRI answers it to machines (RDF) and people (the pages)."""

@@ -1,0 +1,1 @@
+"""One router per concern: health, Linked Data pages, SPARQL and named queries, catalog / VoID / dumps."""
