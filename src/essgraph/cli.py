@@ -127,7 +127,7 @@ def cmd_build(args) -> int:
 
     settings = _settings(args)
     report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args),
-                     settings.shacl_engine).run(write=True)
+                     settings.shacl_engine, settings.keep_builds).run(write=True)
     _summary(report)
     _print_results(report)
     print(f"published {report.build_path}")
@@ -160,8 +160,8 @@ def cmd_query(args) -> int:
         text, source = sys.stdin.read(), "standard input"
     else:
         text, source = resolve_query(args.query, settings.config.parent / "queries")
-    store = StoreDir(settings.store).require_current().open()
-    sys.stdout.write(run_query(store, text, source, args.format))
+    with StoreDir(settings.store).leased_current() as build:  # never pruned while it is read
+        sys.stdout.write(run_query(build.open(), text, source, args.format))
     return EXIT_OK
 
 
@@ -170,7 +170,8 @@ def cmd_export(args) -> int:
     from essgraph.build.builds import StoreDir
 
     settings = _settings(args)
-    store = StoreDir(settings.store).require_current().open()
+    build, _lease = StoreDir(settings.store).lease_current()  # held until this command exits: never pruned meanwhile
+    store = build.open()
     if args.output:
         path = export_to_file(store, args.format, args.output, args.gzip, args.graph)
         print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)

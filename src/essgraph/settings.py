@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     query_memory_mib: int = Field(2048, ge=0, description="Memory one SPARQL query may use beyond the shared in-memory store, in MiB; a query over it is stopped with an error (0: no limit).")
     shacl_engine: str = Field("auto", description="SHACL Core engine of the build: essgraph (fast, reads the data through pyoxigraph), pyshacl (the reference implementation), or auto (essgraph when it supports every feature the shapes use).")
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+    keep_builds: int = Field(2, ge=1, le=1000, description="Builds kept in the store folder after a build: the most recent ones; a build still used by a running server or command is never deleted, whatever this number.")
     catalog_page_size: int = Field(100, ge=1, le=10_000, description="Most datasets on one page of the DCAT-AP catalog (/catalog); more are paged with Hydra (?page=2, hydra:next).")
 
     @field_validator("base_iri")

@@ -35,7 +35,7 @@ from essgraph.publish.dumps import sha256_file
 from essgraph.errors import QueryError, ValidationFailed
 from essgraph.project import Dataset, Project
 from essgraph.rdf.parse import format_for, read_quads
-from essgraph.build.builds import StoreDir
+from essgraph.build.builds import KEEP_BUILDS, StoreDir
 from essgraph.validate.shapes import CompiledShapes, Result, validate_batch
 from essgraph.rdf.namespaces import sparql_prefixes
 
@@ -86,11 +86,11 @@ class BuildReport:
 
 class Builder:
     def __init__(self, project: Project, base_iri: str, store_dir: Path | None, progress: Progress = _noop,
-                 shacl_engine: str = "auto"):
+                 shacl_engine: str = "auto", keep_builds: int = KEEP_BUILDS):
         self.project = project
         self.shacl_engine = shacl_engine
         self.base_iri = base_iri
-        self.store_dir = StoreDir(store_dir) if store_dir else None
+        self.store_dir = StoreDir(store_dir, keep_builds) if store_dir else None
         self.progress = progress
         self.shapes_hash = self._hash_files(project.shapes + project.integrity_queries)
 
