@@ -183,11 +183,11 @@ def test_catalog_violation_stops_the_build_and_keeps_the_previous_one(tmp_path):
     base = "http://127.0.0.1:9/"
     build(project / "essgraph.toml", base, tmp_path / "store")
     before = StoreDir(tmp_path / "store").require_current().path
-    meta = project / "data" / "catalog" / "catalog.ttl"
-    text = meta.read_text(encoding="utf-8")
+    config = project / "essgraph.toml"
+    text = config.read_text(encoding="utf-8")
     # a publisher whose type is not in the ADMS publisher-type vocabulary: a DCAT-AP violation
-    meta.write_text(text.replace("dct:type <http://purl.org/adms/publishertype/LocalAuthority>",
-                                 "dct:type <http://example.org/not-a-publisher-type>"), encoding="utf-8")
+    config.write_text(text.replace('type = "LocalAuthority"', 'type = "http://example.org/not-a-publisher-type"'),
+                      encoding="utf-8")
     with pytest.raises(ValidationFailed) as caught:
         build(project / "essgraph.toml", base, tmp_path / "store")
     assert "DCAT-AP catalog does not conform" in caught.value.message

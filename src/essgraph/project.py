@@ -10,6 +10,12 @@ Example::
     title = "Saint-Maur, Ville d'initiatives solidaires"
     shapes = ["shapes/*.ttl"]
 
+    [project.publisher]                 # who operates the deployment: the publisher of the DCAT-AP catalog
+    name = "Ville de Saint-Maur-des-Fossés"
+    iri = "id/organisation/ville-de-saint-maur-des-fosses"
+    type = "LocalAuthority"             # ADMS publisher type (code or IRI)
+    homepage = "https://www.saint-maur.com/"
+
     [[dataset]]
     id = "saint-maur-des-fosses-2021"
     kind = "plan"
@@ -23,7 +29,7 @@ from __future__ import annotations
 import glob
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -54,6 +60,20 @@ class Dataset:
         return tuple(f for g in self.graphs for f in g.files)
 
 
+ADMS_PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The deployment's operator: publisher of the catalog, of the whole-graph dataset and of the SPARQL service
+    (each plan dataset is published by its own collectivité)."""
+
+    name: str
+    iri: str                 # relative to the base IRI, or absolute
+    type: str = ""           # an ADMS publisher-type IRI
+    homepage: str = ""
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path
@@ -62,6 +82,7 @@ class Project:
     shapes: tuple[Path, ...]
     integrity_queries: tuple[Path, ...]
     datasets: tuple[Dataset, ...] = field(default_factory=tuple)
+    publisher: Publisher | None = None
 
     def resolve(self, iri: str, base_iri: str) -> str:
         """Resolve a graph IRI of the project file against the deployment's base IRI."""
@@ -81,8 +102,7 @@ class Project:
                 ds_id += "-1"
             taken.add(ds_id)
             extra.append(Dataset(ds_id, "plan", (GraphSource(f"graph/file/{ds_id}", (path,)),), title=path.name))
-        return Project(self.root, self.config_file, self.title, self.shapes, self.integrity_queries,
-                       self.datasets + tuple(extra))
+        return replace(self, datasets=self.datasets + tuple(extra))
 
 
 def _slug(text: str) -> str:
@@ -101,6 +121,29 @@ def _expand(root: Path, patterns: list[str], where: str, required: bool = True) 
                               hint="fix the pattern or remove it")
         found.extend(m.resolve() for m in matches)
     return tuple(dict.fromkeys(found))  # de-duplicated, order kept
+
+
+def _publisher(meta: dict, where: str) -> Publisher | None:
+    raw = meta.get("publisher")
+    if raw is None:
+        return None
+    where = f"{where} [project.publisher]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table (name, iri, type, homepage)")
+    unknown = set(raw) - {"name", "iri", "type", "homepage"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}", hint="known keys: name, iri, type, homepage")
+    values = {k: raw.get(k, "") for k in ("name", "iri", "type", "homepage")}
+    if not all(isinstance(v, str) for v in values.values()):
+        raise ConfigError(f"{where}: name, iri, type and homepage are strings")
+    for key, what in (("name", "the operator's name, as the catalog shows it"),
+                      ("iri", "its IRI, relative to the base IRI (id/organisation/...) or absolute")):
+        if not values[key].strip():
+            raise ConfigError(f"{where}: '{key}' is required ({what})")
+    kind = values["type"]
+    if kind and ":" not in kind:
+        kind = ADMS_PUBLISHER_TYPES + kind
+    return Publisher(values["name"].strip(), values["iri"].strip(), kind, values["homepage"].strip())
 
 
 def load_project(config_file: Path) -> Project:
@@ -151,4 +194,5 @@ def load_project(config_file: Path) -> Project:
         if not graphs:
             raise ConfigError(f"{where}: needs at least one [[dataset.graph]] with files")
         datasets.append(Dataset(ds_id, kind, tuple(graphs), title=str(entry.get("title", ""))))
-    return Project(root, config_file, str(meta.get("title", "")), shapes, integrity, tuple(datasets))
+    return Project(root, config_file, str(meta.get("title", "")), shapes, integrity, tuple(datasets),
+                   _publisher(meta, str(config_file)))

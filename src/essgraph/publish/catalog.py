@@ -24,6 +24,7 @@ import logging
 import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
@@ -73,7 +74,7 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)
         catalog = Triples()
     else:
-        catalog = CatalogBuilder(store, base, meta, state, dumps).build(plans)
+        catalog = CatalogBuilder(store, base, meta, state, dumps, project.publisher).build(plans)
         results = validate_catalog(catalog, dcat_shapes_dir(project.root))
         report.results.extend(results)
         violations = [r for r in results if r.severity == "Violation"]
@@ -154,7 +155,8 @@ def _add_duration(start: date, duration: str) -> date | None:
 class CatalogBuilder:
     """Generated catalog triples merged with the metadata: a stated (subject, property) wins over a generated one."""
 
-    def __init__(self, store: ox.Store, base: str, meta: Triples, state: dict, dumps: list[DumpFile]):
+    def __init__(self, store: ox.Store, base: str, meta: Triples, state: dict, dumps: list[DumpFile],
+                 publisher=None):
         self.store, self.base, self.meta, self.state, self.dumps = store, base, meta, state, dumps
         self.out = Triples()
         for t in meta:
@@ -165,6 +167,28 @@ class CatalogBuilder:
                               hint=f"see {CATALOG_DIR}/catalog.ttl")
         self.catalog = catalogs[0]
         self.whole = node(base + "id/dataset/" + WHOLE)
+        self.operator(publisher)
+
+    def operator(self, publisher) -> None:
+        """The deployment's operator (``[project.publisher]`` of the project file) publishes the catalog."""
+        stated = self.meta.objects(self.catalog, DCT("publisher"))
+        if publisher is None:
+            if not stated:
+                raise ConfigError("the catalog has no publisher",
+                                  hint="set [project.publisher] (name, iri, type, homepage) in the project file")
+            return
+        if stated:
+            raise ConfigError(f"the catalog's publisher is set twice: in the project file and in {CATALOG_DIR}/",
+                              hint="keep [project.publisher] and remove dct:publisher from the catalog metadata")
+        agent = node(urljoin(self.base, publisher.iri))
+        self.out.add(self.catalog, DCT("publisher"), agent)
+        self.add(agent, RDF("type"), FOAF("Agent"))
+        self.add(agent, FOAF("name"), lit(publisher.name, lang="fr"))
+        if publisher.type:
+            self.add(agent, DCT("type"), node(publisher.type))
+        if publisher.homepage:
+            self.add(agent, FOAF("homepage"), node(publisher.homepage))
+            self.add(node(publisher.homepage), RDF("type"), FOAF("Document"))
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -241,6 +265,7 @@ class CatalogBuilder:
 
     def plan_facts(self, ds, ds_id: str, plan_iris: list, fallback_title: str) -> None:
         add = self.add
+        publishers: list = []
         for plan in plan_iris:
             add(ds, DCAT("landingPage"), plan)
             add(plan, RDF("type"), FOAF("Document"))
@@ -257,9 +282,7 @@ class CatalogBuilder:
                 add(place, RDF("type"), DCT("Location"))
                 for t in self.label(place, "fr"):
                     add(place, SKOS("prefLabel"), t)
-            for org in self.values(plan, ESS_TERM("collectivite")):
-                if self.agent(org):
-                    add(ds, DCT("publisher"), org)
+            publishers += [org for org in self.values(plan, ESS_TERM("collectivite")) if self.agent(org)][:1]
             adopted = [d for a in self.values(plan, ESS_TERM("adoptedBy")) for d in self.values(a, DCT("date"))]
             durations = self.values(plan, ESS_TERM("plannedDuration"))
             if adopted and durations:
@@ -279,7 +302,8 @@ class CatalogBuilder:
         if not plan_iris:
             add(ds, DCT("title"), lit(fallback_title, lang="fr"))
             add(ds, DCT("description"), lit(fallback_title, lang="fr"))
-        for o in self.out.objects(self.catalog, DCT("publisher")):
+        # a plan is published by its collectivité (one publisher: DCAT-AP allows no more), else by the operator
+        for o in publishers[:1] or self.out.objects(self.catalog, DCT("publisher")):
             add(ds, DCT("publisher"), o)
 
     def agent(self, org) -> bool:
