@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from essgraph.sparql.named import parse_named_query
-from essgraph.sparql.protocol import check_query
-from essgraph.sparql.execute import Answer, Job, execute, offers_for
+from essgraph.sparql.guard import check_query
+from essgraph.sparql.execute import Answer, Job, execute
+from essgraph.web.routers.sparql import offers_for
 from test_sparql_support import no_leak, start_server
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -162,7 +163,7 @@ def test_every_query_of_the_repository_can_be_served(path):
     values = {p.name: p.example for p in query.params if p.example}
     assert all(p.name in values for p in query.params if p.required), "a required parameter has no example"
     bindings = query.bindings(values)
-    job = Job(query.text, offers_for(info.form)[0].name, 10, substitutions=tuple(
+    job = Job(query.text, offers_for(info)[0].media_type, 10, substitutions=tuple(
         (var.value, term) for var, term in bindings.items()), base_iri="http://127.0.0.1:8000/sparql")
     outcome = execute(ox.Store(), job)
     assert isinstance(outcome, Answer), outcome

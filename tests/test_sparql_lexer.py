@@ -9,9 +9,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from essgraph.errors import HttpError
+from essgraph.errors import QueryRefused
+from essgraph.sparql.guard import check_query
 from essgraph.sparql.lexer import analyse
-from essgraph.sparql.protocol import check_query
 
 NOT_SERVICE = [
     'SELECT * WHERE { ?s ?p "SERVICE <http://example.org/> { ?a ?b ?c }" }',
@@ -53,7 +53,7 @@ def test_service_in_a_literal_iri_comment_or_name_is_not_a_keyword(query):
 @pytest.mark.parametrize("query", SERVICE)
 def test_every_service_clause_is_found(query):
     assert analyse(query).service is not None
-    with pytest.raises(HttpError) as caught:
+    with pytest.raises(QueryRefused) as caught:
         check_query(query)
     assert caught.value.status == 403 and caught.value.code == "service_refused"
 
@@ -83,7 +83,7 @@ def test_query_form(query, form):
 ])
 def test_updates_are_recognised_and_refused(query, keyword):
     assert analyse(query).update == keyword and analyse(query).form is None
-    with pytest.raises(HttpError) as caught:
+    with pytest.raises(QueryRefused) as caught:
         check_query(query)
     assert caught.value.status == 403 and caught.value.code == "read_only"
 

@@ -227,9 +227,13 @@ from essgraph.sparql import sandbox
 from essgraph.sparql.execute import Job, execute
 if sys.argv[2] == "sandboxed":
     assert sandbox.deny_network()
-job = Job(f"SELECT * WHERE {{ SERVICE <{sys.argv[1]}sparql> {{ ?s ?p ?o }} }}", "json", 100)
-outcome = execute(ox.Store(), job)
-print(json.dumps(getattr(outcome, "code", "answered")))
+from essgraph.errors import QueryError
+job = Job(f"SELECT * WHERE {{ SERVICE <{sys.argv[1]}sparql> {{ ?s ?p ?o }} }}", "application/sparql-results+json", 100)
+try:
+    execute(ox.Store(), job)
+    print(json.dumps("answered"))
+except QueryError as exc:
+    print(json.dumps(exc.code))
 """
 
 

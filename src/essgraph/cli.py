@@ -1,7 +1,8 @@
 """The ``essgraph`` command: build, validate, query, export, serve.
 
 Exit codes: 0 success (data conforms), 1 the data has SHACL violations, 2 unreadable input or bad usage
-(project file, syntax error, missing store, bad query), 130 interrupted.
+(project file, syntax error, missing store, bad query or parameter, a store or output path that cannot be
+written), 3 the server cannot listen (address in use), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -10,15 +11,21 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import urljoin
 
 from pydantic import ValidationError
 
 from essgraph import __version__
-from essgraph.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, EssgraphError
+from essgraph.errors import (EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNAVAILABLE, EXIT_VIOLATIONS,
+                             EssgraphError, OutputError, StoreError)
 from essgraph.settings import Settings
 
-EPILOG = "exit codes: 0 ok / conforms, 1 SHACL violations, 2 unreadable input or bad usage, 130 interrupted"
+EPILOG = (f"exit codes: {EXIT_OK} ok / conforms, {EXIT_VIOLATIONS} SHACL violations, {EXIT_INPUT} unreadable input "
+          f"or bad usage, {EXIT_UNAVAILABLE} the server cannot listen, {EXIT_INTERRUPTED} interrupted")
+QUERY_FORMATS = "table (default), json, xml, csv, tsv for SELECT and ASK; turtle (default), ntriples, jsonld, " \
+    "rdfxml for CONSTRUCT and DESCRIBE"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="run a SPARQL query against the store", epilog=EPILOG)
     _common(p)
     p.add_argument("query", help="a .rq file, a query name of queries/, a SPARQL string, or - for stdin")
-    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
+    p.add_argument("--format", "-f", help=QUERY_FORMATS)
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of a named query, bound as an RDF term (repeat for each parameter)")
+    p.add_argument("--timeout", type=float, dest="query_timeout_s", metavar="SECONDS",
+                   help="time limit; the query is stopped past it (default 10; env ESSGRAPH_QUERY_TIMEOUT_S)")
+    p.add_argument("--max-rows", type=int, dest="max_result_rows", metavar="N",
+                   help="most rows or triples; more is an error (default 10000; env ESSGRAPH_MAX_RESULT_ROWS)")
 
     p = sub.add_parser("export", help="write a dump of the store", epilog=EPILOG)
     _common(p)
@@ -57,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
                    choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"))
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     p.add_argument("--gzip", action="store_true", help="gzip the output")
-    p.add_argument("--graph", help="only this named graph")
+    p.add_argument("--graph", help="only this named graph: its IRI, or relative to the base IRI as in the project "
+                   "file (graph/plan/...)")
 
     p = sub.add_parser("serve", help="serve the store over HTTP (builds first if there is no store)", epilog=EPILOG)
     _common(p)
@@ -69,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {k: getattr(args, k, None)
-                 for k in ("config", "store", "base_iri", "shacl_engine", "host", "port", "workers")}
+                 for k in ("config", "store", "base_iri", "shacl_engine", "host", "port", "workers",
+                           "query_timeout_s", "max_result_rows")}
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -126,6 +141,7 @@ def cmd_build(args) -> int:
     from essgraph.build.pipeline import Builder
 
     settings = _settings(args)
+    _writable_folder(settings.store, "--store or ESSGRAPH_STORE")
     report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args),
                      settings.shacl_engine, settings.keep_builds).run(write=True)
     _summary(report)
@@ -151,66 +167,121 @@ def cmd_validate(args) -> int:
     return EXIT_OK if report.conforms else EXIT_VIOLATIONS
 
 
+def _writable_folder(folder: Path, setting: str) -> None:
+    """Fail at once, in one line, when ``folder`` cannot be made or written (before any long work)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise OutputError.from_os_error(exc, f"the store folder {folder}",
+                                        f"choose a folder this user may write with {setting}") from None
+
+
 def cmd_query(args) -> int:
-    from essgraph.sparql.local import resolve_query, run_query
     from essgraph.build.builds import StoreDir
+    from essgraph.errors import QuerySyntaxError
+    from essgraph.sparql import local
+    from essgraph.sparql.execute import Job
+    from essgraph.sparql.guard import check_query
+    from essgraph.sparql.isolated import run_isolated
+    from essgraph.sparql.service_description import endpoint_iri
 
     settings = _settings(args)
     if args.query == "-":
-        text, source = sys.stdin.read(), "standard input"
+        query = local.LocalQuery(sys.stdin.read(), "standard input")
     else:
-        text, source = resolve_query(args.query, settings.config.parent / "queries")
+        query = local.resolve_query(args.query, settings.config.parent / "queries")
+    substitutions = local.bind(query, local.parse_params(args.param))
+    info = check_query(query.text)
+    media = local.output_media(args.format, info)
     with StoreDir(settings.store).leased_current() as build:  # never pruned while it is read
-        sys.stdout.write(run_query(build.open(), text, source, args.format))
+        job = Job(query.text, (media or local.TABLE_SOURCE).media_type, settings.max_result_rows,
+                  union_default_graph=not info.has_dataset_clause, substitutions=substitutions,
+                  base_iri=endpoint_iri(build.manifest.get("base_iri", settings.base_iri)))
+        try:
+            answer = run_isolated(build.open, job, settings.query_timeout_s, settings.query_memory_mib)
+        except QuerySyntaxError as exc:
+            exc.message = f"{query.source}: {exc.message}"
+            raise
+    if media is None:
+        sys.stdout.write(local.render_table(answer.body))
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(answer.body)
     return EXIT_OK
 
 
+def _export_graph(name: str, build, store) -> str:
+    """The graph to export, given as in the project file (relative to the base IRI) or absolute."""
+    import pyoxigraph as ox
+
+    base = build.manifest.get("base_iri", "")
+    iri = urljoin(base, name)  # the project file's rule: graph IRIs resolve against the base IRI
+    try:
+        known = store.contains_named_graph(ox.NamedNode(iri))
+    except ValueError:
+        known = False
+    if not known:
+        graphs = sorted(g.value for g in store.named_graphs())
+        shown = ", ".join(g[len(base):] if g.startswith(base) else g for g in graphs[:20])
+        raise StoreError(f"the store has no graph {iri}" + (f" (--graph {name})" if iri != name else ""),
+                         f"its graphs: {shown}{', …' if len(graphs) > 20 else ''}")
+    return iri
+
+
 def cmd_export(args) -> int:
-    from essgraph.rdf.serialize import export_to_file, write_dump
+    from essgraph.rdf.serialize import export_format, export_to_file, write_dump
     from essgraph.build.builds import StoreDir
 
     settings = _settings(args)
+    export_format(args.format)
     build, _lease = StoreDir(settings.store).lease_current()  # held until this command exits: never pruned meanwhile
     store = build.open()
+    graph = _export_graph(args.graph, build, store) if args.graph else None
     if args.output:
-        path = export_to_file(store, args.format, args.output, args.gzip, args.graph)
+        try:
+            path = export_to_file(store, args.format, args.output, args.gzip, graph)
+        except OSError as exc:
+            raise OutputError.from_os_error(exc, str(args.output),
+                                            "choose --output in a folder this user may write") from None
         print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
     elif args.gzip:
         import gzip
 
         with gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", mtime=0) as out:
-            write_dump(store, args.format, out, args.graph)
+            write_dump(store, args.format, out, graph)
     else:
-        write_dump(store, args.format, sys.stdout.buffer, args.graph)
+        write_dump(store, args.format, sys.stdout.buffer, graph)
     return EXIT_OK
 
 
 def cmd_serve(args) -> int:
-    import uvicorn
-
     from essgraph.build.builds import StoreDir
+    from essgraph.web.listen import listen, run
 
     settings = _settings(args)
-    if StoreDir(settings.store).current() is None:
-        print(f"no store at {settings.store}: building it first", file=sys.stderr)
-        args.files, args.progress = [], None
-        cmd_build(args)
-    from essgraph.app import create_app, open_published
+    sock = listen(settings.host, settings.port)  # first: a busy port is said at once, and stays ours
+    try:
+        if StoreDir(settings.store).current() is None:
+            print(f"no store at {settings.store}: building it first", file=sys.stderr)
+            args.files, args.progress = [], None
+            cmd_build(args)
+        from essgraph.app import create_app, open_published
 
-    published = open_published(settings)  # fails early, with a clear message, on a store built for another base
-    print(f"serving data version {published.manifest['data_version']} on http://{settings.host}:{settings.port}/",
-          file=sys.stderr)
-    if settings.workers == 1:
-        uvicorn.run(create_app(settings, published), host=settings.host, port=settings.port,
-                    log_level=settings.log_level)
-    else:
-        del published
-        for name, value in settings.model_dump().items():  # the workers read the same settings
-            os.environ[f"ESSGRAPH_{name.upper()}"] = str(value)
-        uvicorn.run("essgraph.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, log_level=settings.log_level)
-    return EXIT_OK
-
+        published = open_published(settings)  # fails early, with a clear message, on a store built for another base
+        print(f"serving data version {published.manifest['data_version']} on "
+              f"http://{settings.host}:{settings.port}/", file=sys.stderr)
+        if settings.workers == 1:
+            started = run(sock, settings, create_app(settings, published))
+        else:
+            del published
+            for name, value in settings.model_dump().items():  # the workers read the same settings
+                os.environ[f"ESSGRAPH_{name.upper()}"] = str(value)
+            started = run(sock, settings)
+    finally:
+        sock.close()
+    return EXIT_OK if started else EXIT_UNAVAILABLE
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "export": cmd_export,
             "serve": cmd_serve}
@@ -230,8 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\nessgraph {args.command}: interrupted; nothing was changed", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except OSError as exc:  # a file system failure not foreseen above: one line, never a traceback
+        if isinstance(exc, BrokenPipeError):
+            return EXIT_OK
+        print(f"essgraph {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}\n  hint: check the "
+              "paths given (--config, --store, --output) and that this user may read and write them",
+              file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

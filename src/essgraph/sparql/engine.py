@@ -1,9 +1,10 @@
 """The server side of query execution: a pool of worker processes, a time limit that kills, a concurrency cap.
 
 ``QueryEngine.run(job)`` never blocks the event loop: the job goes to an idle worker over a socket and the answer
-comes back through asyncio streams. When no worker is idle the request is refused at once (503 + Retry-After);
-when the time limit passes, the worker is killed (freeing its CPU and memory), the client gets a 504, and a new
-worker is forked from the zygote in the background.
+comes back through asyncio streams. When no worker is idle the query is refused at once (``too_many_queries``,
+with a retry delay); when the time limit passes, the worker is killed (freeing its CPU and memory), the query
+fails with ``query_timeout``, and a new worker is forked from the zygote in the background. Every failure is a
+:class:`~essgraph.errors.QueryError`; the web layer maps it to its HTTP status.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import socket
 import threading
 from dataclasses import dataclass
 
-from essgraph.errors import HttpError
-from essgraph.sparql.execute import Answer, Failure, Job
+from essgraph.errors import QueryError, QueryUnavailable
+from essgraph.sparql.execute import Answer, Job, not_started, stopped, timed_out
 from essgraph.sparql.worker import HEADER, LENGTH, fork_zygote
 
 log = logging.getLogger("essgraph.sparql")
@@ -124,38 +125,34 @@ class QueryEngine:
     def idle(self) -> int:
         return self._idle.qsize()
 
-    async def run(self, job: Job) -> Answer | Failure:
+    async def run(self, job: Job) -> Answer:
+        """The whole answer of ``job``; raises QueryError (refused, malformed, over a limit, no worker free)."""
         if self._zygote is None:
-            raise HttpError(503, "not_started", "the query service is not running",
-                            headers={"Retry-After": "5"})
+            raise not_started()
         try:
             worker = self._idle.get_nowait()
         except asyncio.QueueEmpty:
-            raise HttpError(503, "too_many_queries",
-                            f"{self.size} queries are already running, the most this endpoint runs at once",
-                            "retry in a moment", headers={"Retry-After": "1"}) from None
+            raise QueryUnavailable(f"{self.size} queries are already running, the most essgraph runs at once",
+                                   "retry in a moment", code="too_many_queries", retry_after=1) from None
         try:
             outcome = await asyncio.wait_for(self._exchange(worker, job), self.timeout_s)
         except asyncio.TimeoutError:
             self.killed += 1
             self._retire(worker)
-            raise HttpError(504, "query_timeout", f"the query ran longer than the time limit of "
-                            f"{self.timeout_s:g} s and was stopped",
-                            "make it more selective (fewer unbound patterns), add LIMIT, or download a dump") \
-                from None
+            raise timed_out(self.timeout_s) from None
         except (ConnectionError, asyncio.IncompleteReadError, EOFError):
             self._retire(worker)
-            raise HttpError(503, "query_stopped", "the query was stopped before it finished: it needed more "
-                            f"than the memory allowed to one query ({self.memory_mib} MiB) or crashed its worker",
-                            "make it more selective or add LIMIT") from None
+            raise stopped(self.memory_mib) from None
         except BaseException:  # cancelled (client gone, shutdown) or a bug: the worker's state is unknown
             self._retire(worker)
             raise
         self._idle.put_nowait(worker)
+        if isinstance(outcome, QueryError):
+            raise outcome
         return outcome
 
     @staticmethod
-    async def _exchange(worker: _Worker, job: Job) -> Answer | Failure:
+    async def _exchange(worker: _Worker, job: Job) -> Answer | QueryError:
         data = pickle.dumps(job)
         worker.writer.write(LENGTH.pack(len(data)) + data)
         await worker.writer.drain()

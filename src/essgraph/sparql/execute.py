@@ -1,13 +1,16 @@
-"""Running one query and writing its whole answer, inside a worker process.
+"""Running one query and writing its whole answer, inside a query process (a server worker or the CLI's child).
 
-The answer is produced completely before the server sends a status line, so a client never gets a truncated 200.
-Rows are counted while the engine writes them, and writing stops as soon as the cap is passed:
+The answer is produced completely before anything is sent, so a client never gets a truncated answer. Rows are
+counted while the engine writes them, and writing stops as soon as the cap is passed:
 
 * SELECT: written as SPARQL TSV, where every solution is exactly one line (line breaks inside literals are
-  escaped), then converted to the negotiated format by pyoxigraph's own parser and writer. Measured on 200,000
+  escaped), then converted to the asked format by pyoxigraph's own parser and writer. Measured on 200,000
   rows, TSV + conversion costs the same as writing JSON directly.
 * CONSTRUCT / DESCRIBE: written as N-Triples (one triple a line), then converted the same way.
 * ASK: one boolean.
+
+The format is named by its media type and resolved by pyoxigraph (``from_media_type``): no format table here.
+Every failure a client may see is raised as a :class:`~essgraph.errors.QueryError`.
 """
 
 from __future__ import annotations
@@ -17,38 +20,20 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from essgraph.errors import QueryError, QueryLimitError, QueryRefused, QuerySyntaxError, QueryUnavailable
 from essgraph.rdf.namespaces import PREFIXES
-from essgraph.rdf import formats as conneg
 
-#: conneg media type name -> pyoxigraph format (the media types themselves are defined in web/conneg.py)
-RESULT_FORMATS = {
-    conneg.SPARQL_JSON.name: ox.QueryResultsFormat.JSON,
-    conneg.SPARQL_XML.name: ox.QueryResultsFormat.XML,
-    conneg.CSV.name: ox.QueryResultsFormat.CSV,
-    conneg.TSV.name: ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    conneg.TURTLE.name: ox.RdfFormat.TURTLE,
-    conneg.JSONLD.name: ox.RdfFormat.JSON_LD,
-    conneg.NTRIPLES.name: ox.RdfFormat.N_TRIPLES,
-    conneg.RDFXML.name: ox.RdfFormat.RDF_XML,
-}
 _WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
 _SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 _XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-\u00B7]*$")  # RDF/XML writes a predicate as namespace + NCName
 
 
-def offers_for(form: str | None) -> tuple[conneg.MediaType, ...]:
-    """The media types a query form can be answered in (the server's preference first)."""
-    return conneg.RDF_GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else conneg.RESULT_TYPES
-
-
 @dataclass(frozen=True)
 class Job:
-    """Everything a worker needs to run one query (sent to it pickled)."""
+    """Everything a query process needs to run one query (sent to it pickled)."""
 
     query: str
-    media: str                                   # a key of RESULT_FORMATS or GRAPH_FORMATS
+    media_type: str                              # of the answer: a SPARQL results format, or an RDF format
     max_rows: int
     default_graphs: tuple[str, ...] | None = None  # the protocol's dataset, when the request gives one
     named_graphs: tuple[str, ...] | None = None
@@ -63,12 +48,8 @@ class Answer:
     rows: int
 
 
-@dataclass(frozen=True)
-class Failure:
-    status: int
-    code: str
-    message: str
-    hint: str | None = None
+def internal_error() -> QueryError:
+    return QueryError("the query failed inside essgraph; the error was logged", code="internal_error", status=500)
 
 
 class _TooMany(Exception):
@@ -109,79 +90,97 @@ def _query_args(job: Job) -> dict:
     return args
 
 
-def too_many(max_rows: int) -> Failure:
-    return Failure(400, "too_many_results", f"the query returns more than {max_rows:,} results, the most this "
-                   "endpoint answers in one response",
-                   "add LIMIT (and OFFSET to page through), aggregate, or download a dump of the data")
+def too_many(max_rows: int) -> QueryLimitError:
+    return QueryLimitError(f"the query returns more than {max_rows:,} results, the most one answer may hold",
+                           "add LIMIT (and OFFSET to page through), aggregate, or download a dump of the data",
+                           code="too_many_results")
 
 
-def execute(store: ox.Store, job: Job) -> Answer | Failure:
-    """Run ``job`` on ``store``; every outcome is an Answer or a Failure (nothing a client sees is raised)."""
+def not_started() -> QueryUnavailable:
+    return QueryUnavailable("the query service is not running", "retry in a moment", code="not_started",
+                            retry_after=5)
+
+
+def timed_out(timeout_s: float) -> QueryLimitError:
+    return QueryLimitError(f"the query ran longer than the time limit of {timeout_s:g} s and was stopped",
+                           "make it more selective (fewer unbound patterns), add LIMIT, or download a dump",
+                           code="query_timeout", status=504)
+
+
+def stopped(memory_mib: int) -> QueryLimitError:
+    return QueryLimitError("the query was stopped before it finished: it needed more than the memory allowed to "
+                           f"one query ({memory_mib} MiB) or crashed its process", "make it more selective or add "
+                           "LIMIT", code="query_stopped", status=503)
+
+
+def execute(store: ox.Store, job: Job) -> Answer:
+    """Run ``job`` on ``store`` and write its whole answer; raises QueryError for anything a client may see."""
     try:
         result = store.query(job.query, **_query_args(job))
         if isinstance(result, ox.QueryBoolean):
-            if job.media not in RESULT_FORMATS:
-                return _mismatch()
-            return Answer(result.serialize(format=RESULT_FORMATS[job.media]), 1)
+            return Answer(result.serialize(format=_results_format(job)), 1)
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, job)
         return _triples(result, job)
     except SyntaxError as exc:
-        return syntax_failure(str(exc.msg if isinstance(exc.msg, str) else exc))
+        raise syntax_error(str(exc.msg if isinstance(exc.msg, str) else exc)) from None
     except _TooMany:
-        return too_many(job.max_rows)
+        raise too_many(job.max_rows) from None
     except PermissionError:
-        return Failure(403, "network_refused", "the query tried to open a network connection; this endpoint "
-                       "never sends a request to another host", "remove SERVICE and remote IRIs to be fetched")
+        raise QueryRefused("the query tried to open a network connection; essgraph never sends a request to "
+                           "another host", "remove SERVICE and remote IRIs to be fetched",
+                           code="network_refused") from None
     except (OSError, ValueError, RuntimeError) as exc:
-        return Failure(400, "query_failed", f"the query could not be evaluated: {exc}")
+        raise QueryError(f"the query could not be evaluated: {exc}") from None
 
 
-def syntax_failure(detail: str) -> Failure:
+def syntax_error(detail: str) -> QuerySyntaxError:
     match = _SYNTAX.match(detail)
     if match:
         line, column, what = match.groups()
         if len(what) > 240:  # pyoxigraph lists every token it would accept
             what = what[:240].rsplit(",", 1)[0] + ", …"
         detail = f"line {line}, column {column}: {what}"
-    return Failure(400, "malformed_query", f"SPARQL syntax error at {detail}",
-                   "check the query near that position (SPARQL 1.1 Query syntax)")
+    return QuerySyntaxError(f"SPARQL syntax error at {detail}",
+                            "check the query near that position (SPARQL 1.1 Query syntax)")
 
 
-def _mismatch() -> Failure:
-    return Failure(500, "internal_error", "the server failed to answer; the error was logged")
+def _results_format(job: Job) -> ox.QueryResultsFormat:
+    target = ox.QueryResultsFormat.from_media_type(job.media_type)
+    if target is None:  # the caller chose a graph format for a SELECT or ASK query: a bug, not the client's fault
+        raise internal_error()
+    return target
 
 
-def _solutions(result: ox.QuerySolutions, job: Job) -> Answer | Failure:
-    if job.media not in RESULT_FORMATS:
-        return _mismatch()
+def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
+    target = _results_format(job)
     counter = _LineCounter(job.max_rows + 1)  # the header line, then one line per row
     result.serialize(counter, format=ox.QueryResultsFormat.TSV)
     tsv = counter.getvalue()
     rows = max(counter.lines - 1, 0)
-    target = RESULT_FORMATS[job.media]
     if target == ox.QueryResultsFormat.TSV:
         return Answer(tsv, rows)
     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     return Answer(parsed.serialize(format=target), rows)
 
 
-def _triples(result: ox.QueryTriples, job: Job) -> Answer | Failure:
-    if job.media not in GRAPH_FORMATS:
-        return _mismatch()
+def _triples(result: ox.QueryTriples, job: Job) -> Answer:
+    target = ox.RdfFormat.from_media_type(job.media_type)
+    if target is None:
+        raise internal_error()
     counter = _LineCounter(job.max_rows)
     result.serialize(counter, format=ox.RdfFormat.N_TRIPLES)
     ntriples = counter.getvalue()
-    target = GRAPH_FORMATS[job.media]
     if target == ox.RdfFormat.N_TRIPLES:
         return Answer(ntriples, counter.lines)
     quads = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     if target == ox.RdfFormat.RDF_XML:
         for quad in quads:
             if not _XML_LOCAL_NAME.search(quad.predicate.value):
-                return Failure(406, "not_representable", f"the result cannot be written as RDF/XML: the predicate "
-                               f"<{quad.predicate.value}> does not end with an XML name",
-                               "ask for Turtle, N-Triples or JSON-LD instead")
+                raise QueryLimitError(f"the result cannot be written as RDF/XML: the predicate "
+                                      f"<{quad.predicate.value}> does not end with an XML name",
+                                      "ask for Turtle, N-Triples or JSON-LD instead", code="not_representable",
+                                      status=406)
     prefixes = None
     if target in _WITH_PREFIXES:  # only the prefixes the result uses
         prefixes = {name: ns for name, ns in PREFIXES.items() if b"<" + ns.encode() in ntriples}

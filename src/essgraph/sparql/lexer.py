@@ -40,6 +40,11 @@ class QueryInfo:
     service: tuple[int, int] | None  # (line, column) of the first SERVICE keyword
     has_dataset_clause: bool    # FROM or FROM NAMED: the query names its own dataset
 
+    @property
+    def returns_graph(self) -> bool:
+        """CONSTRUCT and DESCRIBE answer with RDF triples; SELECT and ASK with a results table or a boolean."""
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
 
 def keywords(text: str):
     """(upper-cased keyword, offset) for every bare word of the query, in order."""

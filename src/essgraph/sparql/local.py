@@ -1,55 +1,110 @@
-"""Running SPARQL from the command line: a query file, a named query of ``queries/``, or a string."""
+"""SPARQL from the command line: which query (a file, a named query of ``queries/``, a string), its parameters,
+its output format, and the table printed for people.
+
+Execution is the server's: the same checks (:mod:`essgraph.sparql.guard`), the same
+:func:`~essgraph.sparql.execute.execute` with its row cap and formats, run in a confined process stopped at the
+time limit (:mod:`essgraph.sparql.isolated`). The format names are the server's ``?format=`` names.
+"""
 
 from __future__ import annotations
 
-import io
-import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from essgraph.errors import QueryError
+from essgraph.errors import QueryError, QueryParameterError
+from essgraph.rdf import formats as conneg
+from essgraph.sparql.lexer import QueryInfo
+from essgraph.sparql.named import NamedQuery, parse_named_query
 
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-_RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                   "json": ox.QueryResultsFormat.JSON}
+TABLE = "table"
+#: every --format name, for the command's help; which ones apply depends on the query form
+FORMAT_NAMES = (TABLE, *(m.name for m in conneg.RESULT_TYPES), *(m.name for m in conneg.RDF_GRAPH_TYPES))
 
 
-def resolve_query(text_or_path: str, queries_dir: Path) -> tuple[str, str]:
-    """(query text, where it came from): a file path, a name in ``queries/`` (with or without .rq), or SPARQL."""
+@dataclass(frozen=True)
+class LocalQuery:
+    text: str
+    source: str                      # where it came from, for messages
+    named: NamedQuery | None = None  # when it has a '#+' header: title, parameters
+
+
+def resolve_query(text_or_path: str, queries_dir: Path) -> LocalQuery:
+    """A file path, a name in ``queries/`` (with or without .rq), or SPARQL text."""
     candidates = [Path(text_or_path), queries_dir / text_or_path, queries_dir / f"{text_or_path}.rq"]
     if "\n" not in text_or_path and len(text_or_path) < 300:
         for path in candidates:
             if path.is_file():
-                try:
-                    return path.read_text(encoding="utf-8"), str(path)
-                except UnicodeDecodeError:
-                    raise QueryError(f"{path}: not UTF-8 text") from None
+                return _from_file(path)
     stripped = text_or_path.strip()
     if not stripped or (" " not in stripped and "{" not in stripped):
         raise QueryError(f"{text_or_path!r} is neither a query file, a query of {queries_dir}, nor SPARQL",
-                         hint="pass a .rq file, a query name (see 'ls queries/') or a SPARQL string")
-    return text_or_path, "command line"
+                         hint="pass a .rq file, a query name (see 'ls queries/') or a SPARQL string",
+                         code="unknown_query")
+    return LocalQuery(text_or_path, "command line")
 
 
-def run_query(store: ox.Store, text: str, source: str, output: str) -> str:
-    if output not in OUTPUT_FORMATS:
-        raise QueryError(f"unknown output format {output!r}", hint="use one of " + ", ".join(OUTPUT_FORMATS))
+def _from_file(path: Path) -> LocalQuery:
     try:
-        result = store.query(text, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(f"{source}: SPARQL syntax error: {exc}") from None
-    except (OSError, ValueError) as exc:
-        raise QueryError(f"{source}: the query failed: {exc}") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: not UTF-8 text", code="bad_encoding") from None
+    named = parse_named_query(path) if any(line.startswith("#+") for line in text.splitlines()) else None
+    return LocalQuery(text, str(path), named)
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``--param name=value`` options as a dict; malformed or repeated ones are errors."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise QueryParameterError(f"--param {pair!r} is not NAME=VALUE",
+                                      "for example --param organisation=https://example.org/id/organisation/x")
+        if name.strip() in values:
+            raise QueryParameterError(f"the parameter {name.strip()!r} is given more than once")
+        values[name.strip()] = value
+    return values
+
+
+def bind(query: LocalQuery, values: dict[str, str]) -> tuple[tuple[str, object], ...]:
+    """The query's parameters bound as RDF terms (sorted), or an error listing its parameters."""
+    if query.named is None:
+        if values:
+            raise QueryParameterError(f"the query ({query.source}) declares no parameters: --param applies to "
+                                      "named queries",
+                                      "a named query declares its parameters in '#+ param:' header lines "
+                                      "(see queries/)")
+        return ()
+    bindings = query.named.bindings(values)
+    return tuple(sorted((var.value, term) for var, term in bindings.items()))
+
+
+def output_media(name: str | None, info: QueryInfo) -> conneg.MediaType | None:
+    """The media type asked for with --format (None: the table); the default suits the query form."""
+    offers = conneg.RDF_GRAPH_TYPES if info.returns_graph else conneg.RESULT_TYPES
+    if name is None:
+        return offers[0] if info.returns_graph else None
+    if name == TABLE and not info.returns_graph:
+        return None
+    media = conneg.by_name(name, offers)
+    if media is None:
+        names = ([] if info.returns_graph else [TABLE]) + [o.name for o in offers]
+        raise QueryError(f"format {name} is not available for a {info.form or 'SPARQL'} query",
+                         "use --format " + ", ".join(names), code="not_acceptable")
+    return media
+
+
+#: the answer the table is printed from
+TABLE_SOURCE = conneg.SPARQL_JSON
+
+
+def render_table(body: bytes) -> str:
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     if isinstance(result, ox.QueryBoolean):
-        return json.dumps({"boolean": bool(result)}) if output == "json" else str(bool(result)).lower() + "\n"
-    if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
-    if output == "table":
-        return _table(result)
-    buffer = io.BytesIO()
-    result.serialize(buffer, format=_RESULT_FORMATS[output])
-    return buffer.getvalue().decode("utf-8")
+        return str(bool(result)).lower() + "\n"
+    return _table(result)
 
 
 def _cell(term) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from essgraph.errors import QueryError
+from essgraph.errors import ConfigError, QueryParameterError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "lang")
@@ -38,6 +38,11 @@ class Param:
     description: str = ""
     example: str = ""
 
+    def describe(self) -> str:
+        text = f"{self.name} ({self.type}, {'required' if self.required else 'optional'})"
+        text += f" -- {self.description}" if self.description else ""
+        return text + (f" (example: {self.name}={self.example})" if self.example else "")
+
 
 @dataclass(frozen=True)
 class NamedQuery:
@@ -48,23 +53,24 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
+    def usage(self) -> str:
+        """Its parameters, one per line: name, type, required or optional, description and example."""
+        if not self.params:
+            return f"query {self.name!r} has no parameters"
+        return f"the parameters of query {self.name!r}:\n" + "\n".join(f"    {p.describe()}" for p in self.params)
+
     def bindings(self, values: dict[str, str]) -> dict[ox.Variable, object]:
-        """Check and convert request values to RDF terms; unknown or missing parameters are errors."""
+        """Check and convert given values to RDF terms; unknown or missing parameters are errors."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise QueryError(f"query {self.name!r} has no parameter {', '.join(unknown)}",
-                             hint="its parameters are: " + (", ".join(known) or "none"))
-        out = {}
-        for p in self.params:
-            raw = values.get(p.name)
-            if raw is None or raw == "":
-                if p.required:
-                    raise QueryError(f"query {self.name!r} needs the parameter {p.name!r} ({p.type})",
-                                     hint=f"for example {p.name}={p.example}" if p.example else None)
-                continue
-            out[ox.Variable(p.name)] = to_term(p, raw)
-        return out
+            raise QueryParameterError(f"query {self.name!r} has no parameter {', '.join(unknown)}", self.usage())
+        missing = [p for p in self.params if p.required and not values.get(p.name)]
+        if missing:
+            names = ", ".join(f"{p.name!r} ({p.type})" for p in missing)
+            raise QueryParameterError(f"query {self.name!r} needs the parameter{'s' * (len(missing) > 1)} {names}",
+                                      self.usage())
+        return {ox.Variable(p.name): to_term(p, values[p.name]) for p in self.params if values.get(p.name)}
 
 
 def to_term(p: Param, raw: str):
@@ -86,8 +92,9 @@ def to_term(p: Param, raw: str):
             return ox.Literal(text, language=lang)
         return ox.Literal(raw)
     except (ValueError, InvalidOperation) as exc:
-        raise QueryError(f"parameter {p.name!r}: {raw!r} is not a valid {p.type} ({exc})",
-                         hint=f"for example {p.name}={p.example}" if p.example else None) from None
+        why = "not a number" if isinstance(exc, InvalidOperation) else str(exc)
+        raise QueryParameterError(f"parameter {p.name!r}: {raw!r} is not a valid {p.type} ({why})",
+                                  hint=f"for example {p.name}={p.example}" if p.example else None) from None
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -102,14 +109,15 @@ def parse_named_query(path: Path) -> NamedQuery:
         if key == "param":
             m = _PARAM.match(value)
             if not m or m["type"] not in PARAM_TYPES:
-                raise QueryError(f"{path}:{lineno}: bad parameter line",
+                raise ConfigError(f"{path}:{lineno}: bad parameter line",
                                  hint="write '#+ param: NAME TYPE required|optional -- description (example: VALUE)'"
                                       f" with TYPE one of {', '.join(PARAM_TYPES)}")
             params.append(Param(m["name"], m["type"], m["req"] == "required", m["desc"] or "", m["example"] or ""))
         elif key in ("title", "description"):
             meta[key] = (meta.get(key, "") + " " + value).strip()
     if "title" not in meta:
-        raise QueryError(f"{path}: the query has no '#+ title:' header line")
+        raise ConfigError(f"{path}: the query has no '#+ title:' header line",
+                          hint="a named query starts with '#+ title: ...' (see the other files of queries/)")
     return NamedQuery(path.stem, path, meta["title"], meta.get("description", ""), text, tuple(params))
 
 

@@ -1,9 +1,12 @@
-"""Kernel-enforced limits of a query worker process: no network, bounded memory, no core dumps.
+"""Kernel-enforced limits of a query process: no network, bounded memory, no core dumps.
 
 The SPARQL layer refuses ``SERVICE`` before a query runs; this is the second, independent layer. A seccomp filter
-makes the ``socket()`` system call fail with EPERM in the worker, so no code path of the query engine (pyoxigraph
-executes ``SERVICE`` over HTTP and has no switch to turn it off) can open a connection, whatever the query text.
-The worker talks to the server through a socket it inherited, which the filter does not affect.
+makes the ``socket()`` system call fail with EPERM in the query process, so no code path of the query engine
+(pyoxigraph executes ``SERVICE`` over HTTP and has no switch to turn it off) can open a connection, whatever the
+query text. The process talks to its parent through a socket or pipe it inherited, which the filter does not affect.
+
+It fails closed: :func:`confine` raises when the filter cannot be installed, and a process that could not be
+confined answers every query with that error instead of running it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ import logging
 import os
 import platform
 import resource
+import signal
+
+from essgraph.errors import QueryUnavailable
 
 log = logging.getLogger("essgraph.sparql")
 
+_PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
@@ -54,11 +61,14 @@ def _program(arch: int, denied: list[int], shut_x32: bool) -> list[tuple[int, in
 
 def deny_network() -> bool:
     """Forbid creating sockets in this process and its future children; False when the kernel cannot."""
+    return _install_filter() is None
+
+
+def _install_filter() -> str | None:
+    """Install the seccomp filter; None when done, else why it could not be."""
     spec = _ARCHES.get(platform.machine())
     if spec is None:
-        log.warning("no seccomp filter for %s: queries are kept off the network by the SERVICE check only",
-                    platform.machine())
-        return False
+        return f"no seccomp filter is written for the {platform.machine() or 'unknown'} architecture"
     arch, calls, shut_x32 = spec
     prog = _program(arch, sorted(calls.values()), shut_x32)
     filters = (_Filter * len(prog))(*(_Filter(*ins) for ins in prog))
@@ -67,10 +77,27 @@ def deny_network() -> bool:
     libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0 \
             or libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
-        log.warning("seccomp is not available (%s): queries are kept off the network by the SERVICE check only",
-                    os.strerror(ctypes.get_errno()))
-        return False
-    return True
+        return f"the kernel refused the seccomp filter ({os.strerror(ctypes.get_errno())})"
+    return None
+
+
+def unavailable(reason: str) -> QueryUnavailable:
+    return QueryUnavailable(f"queries are refused: the kernel filter that keeps them off the network could not be "
+                            f"installed: {reason}",
+                            "run essgraph on Linux (x86_64 or aarch64) with seccomp allowed (containers: the "
+                            "default seccomp profile allows it)", code="sandbox_unavailable")
+
+
+def confine(memory_mib: int) -> None:
+    """Everything a query process needs before it runs a query; raises QueryUnavailable when the network cannot
+    be shut (the caller then refuses every query: fail closed)."""
+    harden()
+    reason = _install_filter()
+    if reason is not None:
+        log.critical("SPARQL queries are refused: %s", reason)
+        raise unavailable(reason)
+    if memory_mib:
+        limit_memory(memory_mib)
 
 
 def limit_memory(extra_mib: int) -> None:
@@ -79,6 +106,12 @@ def limit_memory(extra_mib: int) -> None:
         vm_kib = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
     limit = (vm_kib + extra_mib * 1024) * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def die_with_parent() -> None:
+    """Be killed when the thread that forked this process ends (no query outlives its server or command)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def harden() -> None:

@@ -12,7 +12,7 @@ Messages (over socket pairs; everything here blocks, and runs outside the server
   the reply is its pid (8 bytes). ``K`` + pid: kill that worker if it is ours; the reply is ``k``.
   End of file: kill every worker and exit.
 * server -> worker: a pickled :class:`~essgraph.sparql.execute.Job` framed by its length;
-  worker -> server: a 16-byte header (lengths), a pickled Answer/Failure header, then the body bytes.
+  worker -> server: a 16-byte header (lengths), a pickled Answer header or QueryError, then the body bytes.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ import struct
 import threading
 import traceback
 
+from essgraph.errors import QueryError
 from essgraph.sparql import sandbox
-from essgraph.sparql.execute import Answer, Failure, execute
+from essgraph.sparql.execute import Answer, execute, internal_error
 
 log = logging.getLogger("essgraph.sparql")
 LENGTH = struct.Struct("!Q")
 HEADER = struct.Struct("!QQ")
-_PR_SET_PDEATHSIG = 1
 
 
 def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
@@ -46,13 +46,6 @@ def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
-
-
-def _die_with_parent() -> None:
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _close_fds_except(keep: set[int]) -> None:
@@ -67,7 +60,8 @@ def _close_fds_except(keep: set[int]) -> None:
 
 # -- worker ------------------------------------------------------------------------------------------------------
 
-def _serve_queries(store, channel: socket.socket) -> None:
+def _serve_queries(store, channel: socket.socket, refusal: QueryError | None = None) -> None:
+    """Answer jobs until the server closes the channel; with ``refusal``, answer every job with it instead."""
     while True:
         head = _recv_exactly(channel, LENGTH.size)
         if head is None:
@@ -76,12 +70,16 @@ def _serve_queries(store, channel: socket.socket) -> None:
         if data is None:
             return
         try:
-            outcome = execute(store, pickle.loads(data))
+            if refusal is not None:
+                raise refusal
+            outcome: Answer | QueryError = execute(store, pickle.loads(data))
+        except QueryError as exc:
+            outcome = exc
         except Exception:  # a bug: logged here, masked for the client
             log.error("query worker failed:\n%s", traceback.format_exc())
-            outcome = Failure(500, "internal_error", "the server failed to answer; the error was logged")
+            outcome = internal_error()
         body = outcome.body if isinstance(outcome, Answer) else b""
-        meta = pickle.dumps(outcome if isinstance(outcome, Failure) else Answer(b"", outcome.rows))
+        meta = pickle.dumps(outcome if isinstance(outcome, QueryError) else Answer(b"", outcome.rows))
         channel.sendall(HEADER.pack(len(meta), len(body)) + meta)
         if body:
             channel.sendall(body)
@@ -90,11 +88,12 @@ def _serve_queries(store, channel: socket.socket) -> None:
 def _worker_main(store, channel: socket.socket, memory_mib: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
-    sandbox.harden()
-    if memory_mib:
-        sandbox.limit_memory(memory_mib)
-    sandbox.deny_network()
+    sandbox.die_with_parent()
+    try:
+        sandbox.confine(memory_mib)
+    except QueryError as exc:  # fail closed: no query runs without the kernel filter
+        _serve_queries(store, channel, refusal=exc)
+        return
     _serve_queries(store, channel)
 
 
@@ -180,7 +179,7 @@ def fork_zygote(store, memory_mib: int) -> tuple[int, socket.socket]:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if main_thread:
             signal.set_wakeup_fd(-1)
-            _die_with_parent()  # tied to the forking thread: only safe when that is the main thread
+            sandbox.die_with_parent()  # tied to the forking thread: only safe when that is the main thread
         gc.freeze()  # the server's objects are never collected here, so their pages stay shared
         _zygote_loop(store, theirs, memory_mib)
     except BaseException:

@@ -2,7 +2,9 @@
 of ``queries/`` at ``/queries/{name}``.
 
 Handlers parse and negotiate, then hand the query to the engine (worker processes: the event loop never runs a
-query). Every answer is complete before its status line is sent. Every response carries CORS headers.
+query). Every answer is complete before its status line is sent. Every response carries CORS headers. The
+query layer knows nothing of HTTP: its :class:`~essgraph.errors.QueryError` carries the status this router
+answers with (:func:`http_error`).
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+import pyoxigraph as ox
+
 from essgraph import __version__
 from essgraph.errors import HttpError, QueryError
 from essgraph.sparql.named import NamedQuery, load_named_queries
 from essgraph.web.views import sparql_pages as pages
 from essgraph.sparql import service_description as sd
 from essgraph.sparql.engine import QueryEngine
-from essgraph.sparql.protocol import check_query, parse_request
-from essgraph.sparql.execute import GRAPH_FORMATS, Answer, Job, offers_for
+from essgraph.sparql.guard import check_query
+from essgraph.sparql.lexer import QueryInfo
+from essgraph.web.sparql_protocol import parse_request
+from essgraph.sparql.execute import Answer, Job, not_started
 from essgraph.rdf import formats as conneg
 
 log = logging.getLogger("essgraph.web")
@@ -62,9 +68,22 @@ async def lifespan(app: FastAPI):
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
-def _with_cors(exc: HttpError) -> HttpError:
+def http_error(exc: QueryError) -> HttpError:
+    """The HTTP answer to a query that is not answered: the status and code it carries, Retry-After if set."""
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return HttpError(exc.status, exc.code, exc.message, exc.hint, headers=headers)
+
+
+def _with_cors(exc: HttpError | QueryError) -> HttpError:
+    if isinstance(exc, QueryError):
+        exc = http_error(exc)
     exc.headers = {**CORS, "Vary": "Accept", **exc.headers}
     return exc
+
+
+def offers_for(info: QueryInfo) -> tuple[conneg.MediaType, ...]:
+    """The media types a query can be answered in (the server's preference first)."""
+    return conneg.RDF_GRAPH_TYPES if info.returns_graph else conneg.RESULT_TYPES
 
 
 def _too_large(limit: int) -> HttpError:
@@ -122,11 +141,8 @@ def _headers(etag: str | None = None) -> dict[str, str]:
 async def _run(request: Request, job: Job) -> Answer:
     engine: QueryEngine | None = request.app.state.sparql_engine
     if engine is None:
-        raise HttpError(503, "not_started", "the query service is not running", headers={"Retry-After": "5"})
-    outcome = await engine.run(job)
-    if not isinstance(outcome, Answer):
-        raise HttpError(outcome.status, outcome.code, outcome.message, outcome.hint)
-    return outcome
+        raise not_started()
+    return await engine.run(job)
 
 
 # -- /sparql -----------------------------------------------------------------------------------------------------
@@ -135,7 +151,7 @@ async def _run(request: Request, job: Job) -> Answer:
 async def sparql(request: Request) -> Response:
     try:
         return await _sparql(request)
-    except HttpError as exc:
+    except (HttpError, QueryError) as exc:
         raise _with_cors(exc) from None
 
 
@@ -150,7 +166,7 @@ async def _sparql(request: Request) -> Response:
     if req.query is None:
         return _describe(request, req.format, accept)
     info = check_query(req.query)
-    offers = offers_for(info.form)
+    offers = offers_for(info)
     if request.method != "POST":
         offers += (conneg.HTML,)  # a browser following a link to a query gets the query page, which runs it
     media = _choose(req.format, accept, offers, f"the result of this {info.form or 'SPARQL'} query")
@@ -161,7 +177,7 @@ async def _sparql(request: Request) -> Response:
     etag = _etag(request, req.query, dataset, media.name) if request.method != "POST" else None
     if etag and _not_modified(request, etag):
         return Response(status_code=304, headers=_headers(etag))
-    job = Job(req.query, media.name, settings.max_result_rows, dataset[0], dataset[1],
+    job = Job(req.query, media.media_type, settings.max_result_rows, dataset[0], dataset[1],
               union_default_graph=not info.has_dataset_clause, base_iri=sd.endpoint_iri(settings.base_iri))
     answer = await _run(request, job)
     return Response(answer.body, media_type=media.content_type, headers=_headers(etag))
@@ -180,7 +196,8 @@ def _describe(request: Request, fmt: str | None, accept: str | None) -> Response
     triples = sd.description(settings.base_iri, request.app.state.published.manifest, settings.query_timeout_s,
                              settings.max_result_rows)
     links = ", ".join(f'<sparql?format={o.name}>; rel="alternate"; type="{o.media_type}"' for o in SD_OFFERS)
-    return Response(sd.serialize(triples, GRAPH_FORMATS[media.name]), media_type=media.content_type,
+    return Response(sd.serialize(triples, ox.RdfFormat.from_media_type(media.media_type)),
+                    media_type=media.content_type,
                     headers={**_headers(etag), "Link": links})
 
 
@@ -224,7 +241,7 @@ async def query_list(request: Request) -> Response:
 async def canned_query(request: Request, name: str) -> Response:
     try:
         return await _canned_query(request, name)
-    except HttpError as exc:
+    except (HttpError, QueryError) as exc:
         raise _with_cors(exc) from None
 
 
@@ -251,25 +268,25 @@ async def _canned_query(request: Request, name: str) -> Response:
     values = _request_values(request)
     fmt = values.pop("format", None)
     info = check_query(query.text)
-    offers = offers_for(info.form) + (conneg.HTML,)
+    offers = offers_for(info) + (conneg.HTML,)
     media = _choose(fmt, request.headers.get("accept"), offers, f"the query {name!r}")
     try:
         bindings = query.bindings(values)
     except QueryError as exc:
         if media is not conneg.HTML:
-            raise HttpError(400, "bad_parameter", exc.message, exc.hint) from None
+            raise
         # a person gets the form back: to fill in (nothing given yet) or to correct (with what was wrong)
         note = "Fill in the parameters, then run the query." if not values else \
             exc.message + (f" ({exc.hint})" if exc.hint else "")
         page = pages.canned_query_page(query, values, f'<p class="error">{escape(note)}</p>', [])
         return HTMLResponse(page, status_code=200 if not values else 400, headers=_headers())
     substitutions = tuple(sorted((var.value, term) for var, term in bindings.items()))
-    graph = info.form in ("CONSTRUCT", "DESCRIBE")
+    graph = info.returns_graph
     wanted = media if media is not conneg.HTML else conneg.TURTLE if graph else conneg.SPARQL_JSON
     etag = _etag(request, "canned", name, query.text, sorted(values.items()), media.name)
     if _not_modified(request, etag):
         return Response(status_code=304, headers=_headers(etag))
-    job = Job(query.text, wanted.name, settings.max_result_rows, union_default_graph=not info.has_dataset_clause,
+    job = Job(query.text, wanted.media_type, settings.max_result_rows, union_default_graph=not info.has_dataset_clause,
               substitutions=substitutions, base_iri=sd.endpoint_iri(settings.base_iri))
     answer = await _run(request, job)
     if media is not conneg.HTML:
@@ -278,5 +295,5 @@ async def _canned_query(request: Request, name: str) -> Response:
         table = f'<pre class="sparql">{escape(answer.body.decode("utf-8"))}</pre>'
     else:  # up to max_result_rows rows: rendered off the event loop
         table = await asyncio.to_thread(lambda: pages.results_table(json.loads(answer.body)))
-    formats = [o.name for o in offers_for(info.form)]
+    formats = [o.name for o in offers_for(info)]
     return HTMLResponse(pages.canned_query_page(query, values, table, formats), headers=_headers(etag))

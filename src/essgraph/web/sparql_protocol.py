@@ -9,7 +9,8 @@ a message that says what is wrong. It is a pure function: the W3C protocol tests
   parameters in the URL).
 * ``default-graph-uri`` / ``named-graph-uri`` (any number) give the dataset and override the query's FROM clauses.
 * ``format`` (an extension, as in most endpoints) names the result format and wins over ``Accept``.
-* The endpoint is read-only: ``update``, ``using-graph-uri``, ``application/sparql-update`` are refused (403).
+* The endpoint is read-only: ``update``, ``using-graph-uri``, ``application/sparql-update`` are refused (403,
+  the same ``read_only`` refusal as an update sent as a query: :func:`essgraph.sparql.guard.read_only`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from essgraph.errors import HttpError
-from essgraph.sparql.lexer import analyse
+from essgraph.sparql.guard import read_only
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -39,11 +40,6 @@ class SparqlRequest:
     @property
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
-
-
-def read_only() -> HttpError:
-    return HttpError(403, "read_only", "this endpoint is read-only: SPARQL Update requests are refused",
-                     "nothing can be changed through HTTP; the data is published by rebuilding it from its sources")
 
 
 def _params(raw: str, where: str) -> list[tuple[str, str]]:
@@ -141,16 +137,3 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
         _iris([v for n, v in fields if n == "named-graph-uri"], "named-graph-uri"),
         formats[0] if formats else None,
     )
-
-
-def check_query(query: str):
-    """The query's lexical facts; refuses updates and SERVICE before anything runs."""
-    info = analyse(query)
-    if info.update:
-        raise read_only()
-    if info.service:
-        line, column = info.service
-        raise HttpError(403, "service_refused", f"SERVICE (federated query) at line {line}, column {column} is "
-                        "not allowed: this endpoint never sends a request to another host",
-                        "query the other endpoint yourself, or download this endpoint's data and combine them")
-    return info
