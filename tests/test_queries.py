@@ -274,6 +274,23 @@ def test_compare_plans_shared_organisations(real, both):
                       "pole-emploi": (2, 2)}
 
 
+def test_compare_plans_partners(real, both):
+    """Valmont's cells "Pilotes / partenaires" (source.txt): 1.1 Mission ESS, RTES, CRESS; 1.2 Service des achats,
+    Pôle emploi, CRESS; 2.1 L'Atelier vélo du Valmont, FUB; 2.2 Mission ESS, Épicerie solidaire du Valmont."""
+    rows = run(both, "compare-plans-partners", plan=VM)
+    vm = {r["organisation"][len(ORG):]: int(r["actions"]) for r in rows}
+    assert vm == {"valmont-mission-ess": 2, "rtes": 1, "cress": 2, "valmont-service-achats": 1, "pole-emploi": 1,
+                  "atelier-velo-du-valmont": 1, "federation-des-usagers-de-la-bicyclette": 1,
+                  "epicerie-solidaire-du-valmont": 1}
+    types = {r["organisation"][len(ORG):]: r["type"][len(DEF + "organisation-type/"):] for r in rows}
+    assert types["rtes"] == "reseau" and types["valmont-mission-ess"] == "service-municipal"
+    sm = {r["organisation"][len(ORG):]: int(r["actions"]) for r in run(both, "compare-plans-partners")
+          if r["plan"] == SM}
+    # what the two plans share is what compare-plans-shared-organisations finds (same counts per plan)
+    assert {o for o in vm if o in sm} == {"rtes", "cress", "federation-des-usagers-de-la-bicyclette", "pole-emploi"}
+    assert (sm["rtes"], sm["cress"], sm["federation-des-usagers-de-la-bicyclette"], sm["pole-emploi"]) == (2, 2, 2, 1)
+
+
 def test_compare_plans_organisation_types(both):
     rows = run(both, "compare-plans-organisation-types")
     vm = {r["type"][len(DEF + "organisation-type/"):]: (int(r["organisations"]), int(r["actions"]))
@@ -310,6 +327,21 @@ def test_amounts_by_action(real):
     # other amounts are figures of a card's text, not budgets: 2.2's "mille milliards de dollars par an" (line 247)
     others = {(cards([r])[0], float(r["value"]), r["currency"]) for r in rows if r["attachedTo"] != "means"}
     assert others <= {("2.2", 1e12, "USD")}
+
+
+def test_compare_plans_budgets(real, both):
+    """Budgets (the "Moyens" cells' money), per plan and year. Saint-Maur: 650 € once (1.3, line 118, "Septembre
+    2021"); 50 000 € per post over 24 months (4.1, line 485; dated May 2021) and 1 300 to 2 100 € per month (4.2,
+    line 500; "A définir") cannot be summed. Valmont (source.txt): 800 € a year (1.1, "Premier trimestre 2024") and
+    12 000 € once (2.1, "Court terme": no year)."""
+    rows = run(both, "compare-plans-budgets")
+    summed = {(r["plan"], r["year"], r["currency"], r["unitCode"]): (float(r["total"]), int(r["amounts"]))
+              for r in rows if r["summed"] == "true"}
+    assert summed == {(SM, "2021", "EUR", None): (650, 1), (VM, "2024", "EUR", "ANN"): (800, 1),
+                      (VM, None, "EUR", None): (12000, 1)}
+    apart = {(cards([r], r["plan"])[0], r["year"], r["reason"]) for r in rows if r["summed"] == "false"}
+    assert apart == {("4.1", "2021", "per unit"), ("4.2", None, "range")}
+    assert run(real, "compare-plans-budgets") == [r for r in rows if r["plan"] == SM]
 
 
 def test_compare_plans_overview(real, both):
@@ -351,6 +383,19 @@ def test_actions_in_period__second_plan(both):
     assert cards(rows, VM) == ["1.1", "1.2", "2.2"]
     rows = run(both, "actions-in-period", start="2024-04-01", end="2024-04-30", plan=VM)
     assert cards(rows, VM) == ["1.2"]
+
+
+def test_compare_plans_calendar(both):
+    """Years covered. Saint-Maur: 2021 for 1.1-1.4, 1.7-1.10 (8 cards), 2.3, 2.5, 2.8, 2.12, 3.3, 3.4, 4.1 (15);
+    2022 for 1.5 ("2022- A définir"), 1.6 (March 2022), 4.4 ("Début 2022") (3). Horizons: à définir 1.5, 2.2, 3.1,
+    4.2, 4.3 (5); court terme 2.7, 2.10, 3.2 (3); moyen terme 2.9, 2.11 (2); action récurrente 2.1 (1). Valmont:
+    2024 for 1.1, 1.2, 2.2 (3); court terme 2.1 (1)."""
+    rows = run(both, "compare-plans-calendar")
+    years = {(r["plan"], r["year"]): int(r["actions"]) for r in rows if r["year"]}
+    assert years == {(SM, "2021"): 15, (SM, "2022"): 3, (VM, "2024"): 3}
+    horizons = {(r["plan"], r["horizon"][len(DEF + "horizon/"):]): int(r["actions"]) for r in rows if r["horizon"]}
+    assert horizons == {(SM, "a-definir"): 5, (SM, "court-terme"): 3, (SM, "moyen-terme"): 2, (SM, "recurrent"): 1,
+                        (VM, "court-terme"): 1}
 
 
 def test_indicators_with_target(real, both):
@@ -400,6 +445,17 @@ def test_actions_by_sdg_target(real):
     assert len(set(cards(rows))) == 30                     # every action serves at least one target
     assert all(re.fullmatch(r"http://metadata\.un\.org/sdg/\d+\.\w+", r["target"]) for r in rows)
     assert all(r["goal"] and r["targetLabel"] for r in rows)
+
+
+def test_compare_plans_sdg_targets(real, both):
+    """Valmont's editorial classification (classification.ttl): 1.1 17.17; 1.2 8.5, 12.7; 2.1 11.2; 2.2 12.3."""
+    rows = run(both, "compare-plans-sdg-targets")
+    vm = {r["target"].rsplit("/", 1)[1]: int(r["actions"]) for r in rows if r["plan"] == VM}
+    assert vm == {"17.17": 1, "8.5": 1, "12.7": 1, "11.2": 1, "12.3": 1}
+    assert all(r["goal"] and r["targetLabel"] for r in rows)
+    by_target = {r["target"]: int(r["actions"]) for r in run(real, "compare-plans-sdg-targets")}
+    single = Counter(r["target"] for r in run(real, "actions-by-sdg-target"))
+    assert by_target == dict(single)       # the same counts as the list of actions by target
 
 
 def test_compare_plans_levers(real, both):
@@ -454,6 +510,18 @@ def test_data_quality_notes(real):
     assert "/action/3.1" in targets("title-mismatch")
     rows = run(real, "data-quality-notes", plan=SM)
     assert all(r["comment"] for r in rows)                 # every note explains itself in French
+
+
+def test_compare_plans_data_quality(both):
+    """Valmont: one note, "missing-objective" on 2.1 (its "Objectif" cell is empty). Saint-Maur: the duplicate card
+    number "4.3" is noted twice, on the plan and on action 4.4 (2 notes, 1 action); 2.11 has no indicator (1)."""
+    rows = run(both, "compare-plans-data-quality")
+    vm = {r["anomaly"][len(DEF + "anomaly/"):]: (int(r["notes"]), int(r["actions"])) for r in rows if r["plan"] == VM}
+    assert vm == {"missing-objective": (1, 1)}
+    sm = {r["anomaly"][len(DEF + "anomaly/"):]: (int(r["notes"]), int(r["actions"])) for r in rows if r["plan"] == SM}
+    assert sm["duplicate-card-number"] == (2, 1) and sm["missing-indicator"] == (1, 1)
+    total = sum(n for n, _ in sm.values())
+    assert total == len({r["note"] for r in run(both, "data-quality-notes", plan=SM)})
 
 
 # -- plans ---------------------------------------------------------------------------------------------------------

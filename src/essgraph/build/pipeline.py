@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from essgraph import __version__
 from essgraph.publish.catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifacts
 from essgraph.publish.dumps import sha256_file
+from essgraph.search.index import write_search_index
 from essgraph.errors import QueryError, ValidationFailed
 from essgraph.project import Dataset, Project
 from essgraph.rdf.parse import format_for, read_quads
@@ -237,6 +238,7 @@ class Builder:
             if not report.conforms:
                 raise ValidationFailed(_violation_summary(report))
             publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
+            write_search_index(memory, partial, self.base_iri)  # full text and facets, swapped in with the build
             _copy_graphs(memory, store, [self.project.resolve(g, self.base_iri) for g in (CATALOG_GRAPH, VOID_GRAPH)])
             del memory
             store.flush()

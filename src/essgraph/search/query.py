@@ -1,0 +1,244 @@
+"""Searching a build's index: full text (FTS5, bm25 ranking) with facets, and the plans' overview.
+
+* The text query: words (all must match, in any column), ``"a phrase"``, ``prefix*``, ``-excluded``; each word is
+  folded like the indexed text (:mod:`essgraph.search.french`), so "Jardins" finds "jardin". No text: every
+  document, in the index's order (plans, then actions by plan and card number, then organisations).
+* Facets: values of one facet are alternatives (OR), facets combine (AND). Each facet's counts are made with the
+  filters of the *other* facets, so choosing a value never hides the others of its facet.
+* The overview of the plans: sorted by any column (French order: accents and case ignored), paged.
+
+Connections are read-only (``mode=ro``, ``immutable=1``: the build never changes) and one per thread.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from essgraph.errors import StoreError
+from essgraph.search.facets import BY_NAME, FACETS
+from essgraph.search.french import fold, term, terms, words
+from essgraph.search.index import FORMAT
+
+_QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+BM25_WEIGHTS = (10.0, 4.0, 1.0)    # title, names, body
+EXCERPT_CHARS = 220
+#: the columns the plans' overview can be sorted by (URL value -> column)
+PLAN_SORTS = {"title": "title", "collectivite": "collectivite", "type": "type", "department": "department",
+              "region": "region", "adopted": "adopted", "actions": "actions", "levers": "levers"}
+
+
+@dataclass(frozen=True)
+class Value:
+    id: int
+    facet: str
+    key: str
+    label: str
+    iri: str | None
+    docs: int
+
+
+@dataclass
+class Hit:
+    iri: str
+    kind: str
+    title: str
+    number: str
+    plan: str | None
+    excerpt: list[tuple[str, bool]]      # (text, matched) pieces, to be escaped by the page
+
+
+@dataclass
+class Results:
+    text: str
+    filters: dict[str, tuple[str, ...]]
+    total: int
+    page: int
+    size: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[Value, int, bool]]]    # facet -> (value, count, selected), most frequent first
+    unknown: list[tuple[str, str]] = field(default_factory=list)   # filters naming no value of the index
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def fts_expression(text: str) -> str | None:
+    """The FTS5 expression of a user's query; None when it has no searchable word."""
+    positive, negative = [], []
+    for match in _QUERY_PART.finditer(text):
+        if match.group(2) is not None:                       # "a phrase"
+            excluded, found = match.group(1), terms(match.group(2))
+            part = '"' + " ".join(found) + '"' if found else None
+        else:
+            excluded, word = match.group(3), match.group(4)
+            bare = word.rstrip("*")
+            found = terms(bare)
+            if found and word.endswith("*"):                 # a prefix: as typed (folded), not singularised
+                found[-1] = words(bare)[-1]
+            # a word that folds into several ("Saint-Maur", a card number "2.9") is a phrase
+            part = '"' + " ".join(found) + '"' + ("*" if word.endswith("*") else "") if found else None
+        if part:
+            (negative if excluded else positive).append(part)
+    if not positive:
+        return None
+    return " AND ".join(positive) + "".join(f" NOT {n}" for n in negative)
+
+
+class SearchIndex:
+    """The index of one build, opened read-only."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: this build has no search index",
+                             hint="run 'essgraph build' again (builds made before the search existed have none)")
+        self._local = threading.local()
+        db = self._db()
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("format") != FORMAT:
+            raise StoreError(f"{self.path}: search index format {meta.get('format')}, this essgraph reads {FORMAT}",
+                             hint="run 'essgraph build' again")
+        self.meta = meta
+        self.values = {row[0]: Value(*row) for row in db.execute("SELECT id, facet, key, label, iri, docs FROM value")}
+        self.by_key = {(v.facet, v.key): v for v in self.values.values()}
+        self.by_iri = {(v.facet, v.iri): v for v in self.values.values() if v.iri}
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            db.create_collation("fr", lambda a, b: (fold(a) > fold(b)) - (fold(a) < fold(b)))
+            self._local.db = db
+        return db
+
+    # -- search ----------------------------------------------------------------------------------------------------
+
+    def search(self, text: str = "", filters: dict[str, tuple[str, ...]] | None = None, page: int = 1,
+               size: int = 20) -> Results:
+        filters = {f: tuple(dict.fromkeys(keys)) for f, keys in (filters or {}).items() if keys}
+        expression = fts_expression(text) if text.strip() else None
+        unknown = [(f, k) for f, keys in filters.items() for k in keys if (f, k) not in self.by_key]
+        chosen = {f: [self.by_key[(f, k)].id for k in keys if (f, k) in self.by_key] for f, keys in filters.items()}
+        db = self._db()
+        if text.strip() and expression is None:
+            hits_sql, params = "SELECT NULL AS doc, 0 AS score WHERE 0", []
+        elif expression is None:
+            hits_sql, params = "SELECT id AS doc, 0 AS score FROM doc", []
+        else:
+            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+            hits_sql = f"SELECT rowid AS doc, bm25(doc_text, {weights}) AS score FROM doc_text WHERE doc_text MATCH ?"
+            params = [expression]
+        where, where_params = _where(chosen)
+        base = f"WITH hits AS ({hits_sql}) "
+        total = db.execute(base + f"SELECT COUNT(*) FROM hits WHERE {where}", params + where_params).fetchone()[0]
+        rows = db.execute(
+            base + f"SELECT d.iri, d.kind, d.title, d.number, d.plan, d.text FROM hits JOIN doc d ON d.id = hits.doc "
+            f"WHERE {where} ORDER BY hits.score, d.id LIMIT ? OFFSET ?",
+            params + where_params + [size, (page - 1) * size]).fetchall()
+        wanted = set(terms(text))
+        hits = [Hit(iri, kind, title, number, plan, excerpt(body, wanted))
+                for iri, kind, title, number, plan, body in rows]
+        counts = self._facet_counts(base, params, chosen, expression is None and not text.strip())
+        facets = {}
+        for facet in FACETS:
+            selected = set(chosen.get(facet.name, ()))
+            found = [(self.values[v], n, v in selected) for v, n in counts.get(facet.name, {}).items()]
+            found += [(self.values[v], 0, True) for v in selected if v not in counts.get(facet.name, {})]
+            found.sort(key=lambda item: (not item[2], -item[1], fold(item[0].label)))
+            if found:
+                facets[facet.name] = found
+        return Results(text, filters, total, page, size, hits, facets, unknown)
+
+    def _facet_counts(self, base: str, params: list, chosen: dict[str, list[int]],
+                      everything: bool) -> dict[str, dict[int, int]]:
+        """Counts of every facet value among the hits, each facet filtered by the other facets only."""
+        if everything and not chosen:
+            counts: dict[str, dict[int, int]] = {}
+            for value in self.values.values():
+                counts.setdefault(value.facet, {})[value.id] = value.docs
+            return counts
+        db = self._db()
+        counts = {}
+        for leave_out in [None, *chosen]:
+            subset = {f: ids for f, ids in chosen.items() if f != leave_out}
+            where, where_params = _where(subset)
+            for value_id, n in db.execute(
+                    base + "SELECT dv.value, COUNT(*) FROM doc_value dv "
+                    f"WHERE dv.doc IN (SELECT doc FROM hits WHERE {where}) GROUP BY dv.value", params + where_params):
+                facet = self.values[value_id].facet
+                if (leave_out is None and facet not in chosen) or facet == leave_out:
+                    counts.setdefault(facet, {})[value_id] = n
+        return counts
+
+    # -- plans -----------------------------------------------------------------------------------------------------
+
+    def plans(self, sort: str = "title", descending: bool = False, page: int = 1, size: int = 50,
+              keys: list[str] | None = None) -> tuple[list[dict], int]:
+        """One page of the plans' overview (and the number of plans), sorted by one of PLAN_SORTS."""
+        column = PLAN_SORTS[sort]
+        order = f"{column} IS NULL, {column}" + (" COLLATE fr" if column not in ("actions", "levers") else "")
+        order += " DESC" if descending else ""
+        where, params = ("WHERE key IN (%s)" % ",".join("?" * len(keys)), list(keys)) if keys is not None else ("", [])
+        db = self._db()
+        total = db.execute(f"SELECT COUNT(*) FROM plan {where}", params).fetchone()[0]
+        cursor = db.execute(f"SELECT * FROM plan {where} ORDER BY {order}, title COLLATE fr, key LIMIT ? OFFSET ?",
+                            params + [size, (page - 1) * size])
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor], total
+
+    def plan_counts(self, facet: str, iri: str) -> list[tuple[dict, int]]:
+        """Per plan, the number of its actions with this facet value (a lever, a field...), most first."""
+        value = self.value_by_iri(facet, iri)
+        if value is None:
+            return []
+        rows = self._db().execute(
+            "SELECT d.plan, COUNT(*) FROM doc_value dv JOIN doc d ON d.id = dv.doc "
+            "WHERE dv.value = ? AND d.kind = 'action' GROUP BY d.plan", [value.id]).fetchall()
+        plans, _ = self.plans(keys=[plan for plan, _ in rows], size=len(rows) or 1)
+        by_key = {p["key"]: p for p in plans}
+        found = [(by_key[plan], n) for plan, n in rows if plan in by_key]
+        return sorted(found, key=lambda item: (-item[1], fold(item[0]["title"])))
+
+    def value(self, facet: str, key: str) -> Value | None:
+        return self.by_key.get((facet, key))
+
+    def value_by_iri(self, facet: str, iri: str) -> Value | None:
+        return self.by_iri.get((facet, iri))
+
+
+def _where(chosen: dict[str, list[int]]) -> tuple[str, list]:
+    clauses, params = [], []
+    for ids in chosen.values():
+        if not ids:
+            return "0", []
+        clauses.append("doc IN (SELECT doc FROM doc_value WHERE value IN (%s))" % ",".join("?" * len(ids)))
+        params += ids
+    return " AND ".join(clauses) or "1", params
+
+
+def excerpt(text: str, wanted: set[str], size: int = EXCERPT_CHARS) -> list[tuple[str, bool]]:
+    """A piece of ``text`` around the first word that matches the query, as (text, matched) pieces."""
+    matches = [m for m in re.finditer(r"\w+", text) if wanted and term(fold(m.group())) in wanted]
+    start = 0
+    if matches:
+        start = max(0, matches[0].start() - size // 3)
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + size)
+    if end < len(text):
+        end = max(text.rfind(" ", start, end), start + size // 2)
+    pieces: list[tuple[str, bool]] = [("… ", False)] if start else []
+    cursor = start
+    for m in matches:
+        if m.start() < start or m.end() > end:
+            continue
+        pieces += [(text[cursor:m.start()], False), (m.group(), True)]
+        cursor = m.end()
+    pieces.append((text[cursor:end].replace("\n", " "), False))
+    if end < len(text):
+        pieces.append((" …", False))
+    return [(t.replace("\n", " "), marked) for t, marked in pieces if t]
