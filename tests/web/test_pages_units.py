@@ -92,6 +92,7 @@ def test_format_extension_and_its_media_type():
 def test_where_the_pages_of_iris_are():
     site = Site(BASE)
     assert site.href("https://w3id.org/essgraph/def") == BASE + "def"
+    assert site.href("https://w3id.org/essgraph/def#") == BASE + "def"      # the namespace: the ontology too
     assert site.href("https://w3id.org/essgraph/def#Action") == BASE + "def/term/Action"
     assert site.href("https://w3id.org/essgraph/def/lever") == BASE + "def/lever"
     assert site.href("https://w3id.org/essgraph/def/lever/scic") == BASE + "def/lever/scic"

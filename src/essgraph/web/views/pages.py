@@ -37,7 +37,7 @@ class Site:
     def href(self, value) -> str:
         """The page of an IRI: itself under the base; the vocabulary's IRIs on this server's /def; others as is."""
         value = value.iri if isinstance(value, Node) else (value or "")
-        if value == ONTOLOGY:
+        if value in (ONTOLOGY, ESS):  # the ontology, also by its namespace IRI (void:vocabulary names it so)
             return self.base + "def"
         if value.startswith(ESS):
             return self.base + "def/term/" + value[len(ESS):]
