@@ -1,13 +1,12 @@
 """A reader in headless Chromium: home -> plan -> action -> organisation -> back, with the mouse and the keyboard,
-on a real server. Checks what is seen, that links work, that hostile literals never run, contrast and small screens.
+on a real server (``essgraph serve``: the browser needs a socket). Checks what is seen, that links work, that hostile literals never run, contrast and small screens.
 Needs Debian's chromium (skipped with the reason when it is missing)."""
 
 from __future__ import annotations
 
 import pytest
 
-from browser import Browser, chromium_path
-from pages_live import FIXTURE_PROJECT, LiveServer
+from support.browser import Browser, chromium_path
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed (apt-get install chromium)")]
@@ -18,10 +17,9 @@ ORGANISATION = "id/organisation/epicerie-solidaire"
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(FIXTURE_PROJECT, tmp_path_factory.mktemp("browser"))
-    yield server
-    server.close()
+def live(builds):
+    """The session's real server of the pages fixture project, on the port its base IRI names."""
+    return builds["pages"].real_server()
 
 
 @pytest.fixture(scope="module")

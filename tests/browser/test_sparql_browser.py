@@ -1,6 +1,6 @@
 """The HTML query page in headless Chromium (Debian's ``chromium``), as a person uses it: the example queries one
 click away, a query typed and run with Ctrl+Enter, results as a table, download links, errors shown, a shareable
-link, and nothing loaded from another host. Driven through the DevTools protocol by tests/browser.py."""
+link, and nothing loaded from another host. Driven through the DevTools protocol by tests/support/browser.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from browser import Browser, chromium_path
-from test_sparql_support import start_server
+from support.browser import Browser, chromium_path
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed (apt-get install chromium)")]
@@ -19,10 +18,9 @@ CTRL = 2  # the DevTools protocol's modifier bit for Ctrl
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = start_server(tmp_path_factory.mktemp("sparql-browser"))
-    yield srv
-    srv.close()
+def server(builds):
+    """The session's real server of the SPARQL fixture project (the browser needs a socket)."""
+    return builds["sparql"].real_server()
 
 
 @pytest.fixture(scope="module")

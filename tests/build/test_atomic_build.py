@@ -1,36 +1,21 @@
-"""A failed build never replaces the data being served; a rebuild redoes only what changed."""
+"""A failed build never replaces the data being served; a rebuild redoes only what changed.
+(A build killed mid-way, and a failed build while a server runs: tests/process/test_build_interrupted.py.)"""
 
 from __future__ import annotations
 
 import errno
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from conftest import Server, run_cli
 from essgraph.build.pipeline import Builder
 from essgraph.project import load_project
 from essgraph.build.builds import StoreDir
+from support.processes import run_cli
+from support.projects import current_state, no_partial_left
 
 BASE = "http://127.0.0.1:8000/"
-
-
-def current_state(project: Path) -> tuple[str, str]:
-    store = StoreDir(project / "var" / "store")
-    build = store.current()
-    assert build is not None
-    return os.readlink(store.current_link), build.manifest["data_version"]
-
-
-def no_partial_left(project: Path) -> bool:
-    return not list((project / "var" / "store" / "builds").glob(".partial-*"))
 
 
 def test_syntax_error_and_violation_leave_the_previous_build(mini: Path):
@@ -61,44 +46,6 @@ def test_crash_or_ctrl_c_during_load_leaves_the_previous_build(mini: Path, monke
     with pytest.raises(type(failure)):
         Builder(load_project(mini / "essgraph.toml"), BASE, mini / "var" / "store").run(write=True)
     assert current_state(mini) == before and no_partial_left(mini)
-
-
-def test_killed_build_leaves_previous_build_and_is_cleaned_next_time(mini: Path):
-    assert run_cli("build", cwd=mini).returncode == 0
-    before = current_state(mini)
-    big = mini / "big.nt"
-    with open(big, "w") as out:  # large enough that the build is still running when it is killed
-        for i in range(400_000):
-            out.write(f'<http://example.org/s{i}> <http://example.org/p> "value {i}" .\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ESSGRAPH_")}
-    proc = subprocess.Popen([sys.executable, "-m", "essgraph", "build", "big.nt"], cwd=mini, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    builds = mini / "var" / "store" / "builds"
-    deadline = time.monotonic() + 60
-    while not list(builds.glob(".partial-*")) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL
-    assert current_state(mini) == before                      # still the old build
-    assert run_cli("query", "ASK { ?s ?p ?o }", cwd=mini).stdout.strip() == "true"   # and still usable
-    assert run_cli("build", cwd=mini).returncode == 0        # the next build cleans the leftover
-    assert no_partial_left(mini)
-
-
-def test_failed_build_while_serving_keeps_the_server_answering(mini: Path):
-    assert run_cli("build", "--base-iri", "http://127.0.0.1:1/", cwd=mini).returncode == 0
-    server = None
-    try:
-        server = Server(mini, env={"ESSGRAPH_BASE_IRI": "http://127.0.0.1:1/"})
-        version = httpx.get(server.url + "/-/health").json()["data_version"]
-        (mini / "data" / "plan.ttl").write_text("this is not turtle")
-        result = run_cli("build", "--base-iri", "http://127.0.0.1:1/", cwd=mini)
-        assert result.returncode == 2
-        health = httpx.get(server.url + "/-/health")
-        assert health.status_code == 200 and health.json()["data_version"] == version
-    finally:
-        if server:
-            server.close()
 
 
 def test_rebuild_revalidates_and_reloads_only_what_changed(mini: Path):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from conftest import run_cli
+from support.processes import run_cli
+from support.projects import copy_project
 
 BROKEN_TURTLE = """@prefix ess: <https://w3id.org/essgraph/def#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -96,10 +97,12 @@ def test_query_needs_a_store(mini: Path):
     assert "no build yet" in result.stderr
 
 
-@pytest.fixture
-def built(mini: Path) -> Path:
-    assert run_cli("build", cwd=mini).returncode == 0
-    return mini
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The mini project built once for the tests that only read it (they write their outputs elsewhere)."""
+    project = copy_project("mini", tmp_path_factory.mktemp("cli-built"))
+    assert run_cli("build", cwd=project).returncode == 0
+    return project
 
 
 QUERY = ("PREFIX dct: <http://purl.org/dc/terms/> "
@@ -119,11 +122,12 @@ def test_query_formats(built: Path):
     assert [b["t"]["value"] for b in data["results"]["bindings"]] == ["Enquête", "Mini plan", "Rencontre"]
 
 
-def test_query_from_file_and_named_query(built: Path):
-    (built / "queries").mkdir()
-    (built / "queries" / "titles.rq").write_text("#+ title: Titles\n" + QUERY)
-    by_name = run_cli("query", "titles", "--format", "csv", cwd=built)
-    by_path = run_cli("query", "queries/titles.rq", "--format", "csv", cwd=built)
+def test_query_from_file_and_named_query(mini: Path):
+    assert run_cli("build", cwd=mini).returncode == 0
+    (mini / "queries").mkdir()
+    (mini / "queries" / "titles.rq").write_text("#+ title: Titles\n" + QUERY)
+    by_name = run_cli("query", "titles", "--format", "csv", cwd=mini)
+    by_path = run_cli("query", "queries/titles.rq", "--format", "csv", cwd=mini)
     assert by_name.returncode == 0 and by_name.stdout == by_path.stdout
     assert "Rencontre" in by_name.stdout
 
@@ -138,8 +142,8 @@ def test_query_syntax_error_exits_2(built: Path):
     ("turtle", "turtle", False), ("ntriples", "nt", False), ("nquads", "nquads", True),
     ("trig", "trig", True), ("jsonld", "json-ld", True), ("rdfxml", "xml", False),
 ])
-def test_export_every_format_parses(built: Path, fmt: str, rdflib_format: str, quads: bool):
-    out = built / f"dump.{fmt}"
+def test_export_every_format_parses(built: Path, tmp_path: Path, fmt: str, rdflib_format: str, quads: bool):
+    out = tmp_path / f"dump.{fmt}"
     result = run_cli("export", "--format", fmt, "--output", str(out), cwd=built)
     assert result.returncode == 0, result.stderr
     graph = rdflib.Dataset() if quads else rdflib.Graph()
@@ -153,12 +157,12 @@ def test_export_every_format_parses(built: Path, fmt: str, rdflib_format: str, q
         assert "http://127.0.0.1:8000/graph/plan/mini-2024" in graphs
 
 
-def test_export_gzip(built: Path):
-    out = built / "dump.nt"
+def test_export_gzip(built: Path, tmp_path: Path):
+    out = tmp_path / "dump.nt"
     result = run_cli("export", "--format", "ntriples", "--gzip", "--output", str(out),
                      "--graph", "http://127.0.0.1:8000/graph/plan/mini-2024", cwd=built)
     assert result.returncode == 0
-    text = gzip.decompress((built / "dump.nt.gz").read_bytes()).decode()
+    text = gzip.decompress((tmp_path / "dump.nt.gz").read_bytes()).decode()
     assert len(text.strip().splitlines()) == 9
 
 

@@ -4,28 +4,24 @@ Every expected answer below was worked out by reading data/sources/saint-maur-vi
 (line numbers given), or tests/fixtures/second-plan/source.txt for the fictional second plan — never from the
 queries' own output. Where the source is ambiguous the test says so and accepts each reasonable reading.
 
-Stores are built the way users build them (``essgraph.build.pipeline.Builder``, validation included): the real project, and
-the real project plus the fictional second plan (tests/fixtures/second-plan/essgraph.toml). Queries run like the
-CLI and the server run them: union default graph, parameters bound as RDF terms (``substitutions``), never pasted.
+Stores are built the way users build them (``essgraph.build.pipeline.Builder``, validation included), once per test
+session (support/projects.py): the real project, and the real project plus the fictional second plan
+(tests/fixtures/second-plan/essgraph.toml), both for the same base IRI. Queries run like the CLI and the server run
+them: union default graph, parameters bound as RDF terms (``substitutions``), never pasted.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build.pipeline import Builder
-from essgraph.project import load_project
 from essgraph.sparql.named import load_named_queries
-from essgraph.build.builds import StoreDir
+from support.projects import ROOT, base_of
 
-ROOT = Path(__file__).resolve().parent.parent
-SECOND = Path(__file__).resolve().parent / "fixtures" / "second-plan"
-BASE = "http://127.0.0.1:8000/"
+BASE = base_of("real")
 SM = BASE + "id/plan/saint-maur-des-fosses-2021"
 VM = BASE + "id/plan/valmont-sur-essai-2024"
 ORG = BASE + "id/organisation/"
@@ -44,22 +40,16 @@ WASTE_DIRECTIVE = "http://data.europa.eu/eli/dir/2018/851/oj"
 
 # -- stores and running ------------------------------------------------------------------------------------------
 
-def built_store(tmp_path_factory, name: str, config: Path) -> ox.Store:
-    """Build ``config`` once per test session (Builder, validation included) and open the published store."""
-    store_dir = tmp_path_factory.getbasetemp() / name
-    if StoreDir(store_dir).current() is None:
-        Builder(load_project(config), BASE, store_dir).run(write=True)
-    return StoreDir(store_dir).require_current().open()
+@pytest.fixture(scope="module")
+def real(builds) -> ox.Store:
+    assert builds["real"].base == BASE
+    return builds["real"].memory
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> ox.Store:
-    return built_store(tmp_path_factory, "essgraph-real-store", ROOT / "essgraph.toml")
-
-
-@pytest.fixture(scope="module")
-def both(tmp_path_factory) -> ox.Store:
-    return built_store(tmp_path_factory, "essgraph-two-plans-store", SECOND / "essgraph.toml")
+def both(builds) -> ox.Store:
+    assert builds["second-plan"].base == BASE
+    return builds["second-plan"].memory
 
 
 def run(store: ox.Store, name: str, **params: str) -> list[dict[str, str | None]]:

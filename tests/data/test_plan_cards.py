@@ -13,18 +13,14 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build.pipeline import Builder
-from essgraph.project import load_project
-from essgraph.build.builds import StoreDir
+from support.projects import ROOT, base_of
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "data/sources/saint-maur-ville-initiatives-solidaires-2021.txt"
-BASE = "http://127.0.0.1:8000/"
+BASE = base_of("real")
 PLAN = BASE + "id/plan/saint-maur-des-fosses-2021"
 ESS = "https://w3id.org/essgraph/def#"
 DCT = "http://purl.org/dc/terms/"
@@ -124,12 +120,10 @@ def test_the_source_has_30_cards_in_the_table_order():
 # -- the graph --------------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> ox.Store:
+def store(builds) -> ox.Store:
     """The real project, built once per test session as users build it (Builder, validation included)."""
-    store_dir = tmp_path_factory.getbasetemp() / "essgraph-real-store"
-    if StoreDir(store_dir).current() is None:
-        Builder(load_project(ROOT / "essgraph.toml"), BASE, store_dir).run(write=True)
-    return StoreDir(store_dir).require_current().open()
+    assert builds["real"].base == BASE
+    return builds["real"].memory
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""``essgraph serve`` builds when there is no store, then answers /-/health over real HTTP."""
+"""``essgraph serve`` as a process: it builds when there is no store, then answers /-/health over real HTTP; it
+refuses a store built for another base IRI."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from conftest import Server, run_cli
+from support.processes import Server, run_cli
 
 
 def test_serve_builds_first_then_reports_health(mini: Path):

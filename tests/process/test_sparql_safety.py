@@ -1,4 +1,5 @@
-"""Safety of the public endpoint, against real servers: a runaway query is really stopped at the time limit (its
+"""Safety of the public endpoint, against real ``essgraph serve`` processes (the SPARQL fixture project's session
+build, served with the settings each test needs): a runaway query is really stopped at the time limit (its
 process killed, its CPU freed, a new worker forked) while other clients keep getting answers; caps on results,
 memory and concurrent queries; updates refused; and no request ever leaves the machine because of a query.
 
@@ -7,6 +8,7 @@ Time bounds here are generous: they only prove that the stop happens, not how fa
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -15,8 +17,8 @@ import time
 import httpx
 import pytest
 
-from test_sparql_support import (RUNAWAY, RUNAWAY_COUNT, Listener, busy, no_leak, start_server, wait_until,
-                                 worker_pids)
+from essgraph.settings import Settings
+from support.sparql import RUNAWAY, RUNAWAY_COUNT, Listener, busy, no_leak, wait_until, worker_pids
 
 TIMEOUT_S = 2.0
 FAST = ("PREFIX dct: <http://purl.org/dc/terms/> PREFIX ess: <https://w3id.org/essgraph/def#> "
@@ -24,19 +26,17 @@ FAST = ("PREFIX dct: <http://purl.org/dc/terms/> PREFIX ess: <https://w3id.org/e
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(builds):
     """Time limit 2 s, 3 workers, a row cap high enough for the runaway query to meet the time limit first."""
-    srv = start_server(tmp_path_factory.mktemp("sparql-safety"), query_timeout_s=TIMEOUT_S,
-                       max_concurrent_queries=3, max_result_rows=100_000_000)
+    srv = builds["sparql"].process(query_timeout_s=TIMEOUT_S, max_concurrent_queries=3, max_result_rows=100_000_000)
     yield srv
     srv.close()
 
 
 @pytest.fixture(scope="module")
-def capped(tmp_path_factory):
+def capped(builds):
     """Default row cap (10,000), 2 workers, 256 MiB per query."""
-    srv = start_server(tmp_path_factory.mktemp("sparql-caps"), query_timeout_s=TIMEOUT_S, max_concurrent_queries=2,
-                       query_memory_mib=256)
+    srv = builds["sparql"].process(query_timeout_s=TIMEOUT_S, max_concurrent_queries=2, query_memory_mib=256)
     yield srv
     srv.close()
 
@@ -140,6 +140,22 @@ def test_a_query_over_its_memory_is_stopped(capped):
     assert r.status_code == 503 and r.json()["error"]["code"] == "query_stopped", r.text
     assert "256 MiB" in r.json()["error"]["message"]
     assert wait_until(lambda: post(capped, FAST).status_code == 200)
+
+
+def test_a_request_over_the_size_limit_is_refused_from_its_declared_length(server):
+    """The declared Content-Length is enough to refuse, without waiting for a body that never comes."""
+    limit = Settings.model_fields["max_request_bytes"].default
+    head = (f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: application/sparql-query"
+            f"\r\nContent-Length: {10 * limit}\r\n\r\nASK {{}}")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        answer = b""
+        while b"request_too_large" not in answer:  # head and body may come in separate packets
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.decode().startswith("HTTP/1.1 413") and b"request_too_large" in answer
 
 
 # -- read-only ---------------------------------------------------------------------------------------------------

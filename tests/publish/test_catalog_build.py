@@ -1,108 +1,27 @@
 """The build's open-data step: catalog and VoID graphs in the store, dates across rebuilds, failures that stop it.
 
-Also the shared helpers of the catalog and dumps tests: a fixture project built with essgraph.build.pipeline.Builder into a
-temporary folder (with this repository's data/catalog/) and served by a real uvicorn on 127.0.0.1.
+Each test builds its own copy of the catalog fixture project (support.projects.catalog_project: an excerpt of the
+Saint-Maur plan with this repository's data/catalog/), since it changes it or rebuilds it.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import threading
 import time
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import uvicorn
 
-from essgraph.app import create_app, open_published
-from essgraph.build.pipeline import Builder
+from essgraph.app import create_app
 from essgraph.publish.catalog import CATALOG_GRAPH, STATE_FILE, VOID_GRAPH
 from essgraph.errors import ValidationFailed
-from essgraph.project import load_project
 from essgraph.settings import Settings
 from essgraph.build.builds import StoreDir
+from support.asgi import InProcess
+from support.projects import build, catalog_project as fixture_project
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "catalog"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fixture_project(dest: Path, with_catalog: bool = True) -> Path:
-    """A copy of the catalog fixture project, with this repository's catalog metadata (data/catalog/)."""
-    project = dest / "project"
-    shutil.copytree(FIXTURE, project)
-    if with_catalog:
-        shutil.copytree(ROOT / "data" / "catalog", project / "data" / "catalog")
-    return project
-
-
-def build(project_file: Path, base: str, store: Path):
-    return Builder(load_project(project_file), base, store).run(write=True)
-
-
-class Served:
-    """A build served by a real uvicorn server (in a thread) on 127.0.0.1; ``url`` ends without a slash."""
-
-    def __init__(self, project_file: Path, store: Path, port: int, page_size: int = 100):
-        self.url = f"http://127.0.0.1:{port}"
-        self.base = self.url + "/"
-        self.store = store
-        settings = Settings(config=project_file, store=store, base_iri=self.base, port=port,
-                            catalog_page_size=page_size, log_level="warning")
-        self.app = create_app(settings, open_published(settings))
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-
-    @property
-    def build_path(self) -> Path:
-        return StoreDir(self.store).require_current().path
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
-
-
-def serve_fixture(tmp: Path, page_size: int = 100) -> Served:
-    port = free_port()
-    project = fixture_project(tmp)
-    build(project / "essgraph.toml", f"http://127.0.0.1:{port}/", tmp / "store")
-    return Served(project / "essgraph.toml", tmp / "store", port, page_size)
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    server = serve_fixture(tmp_path_factory.mktemp("catalog-served"))
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def served_paged(tmp_path_factory):
-    """The same build served with one dataset per catalog page (two pages: the whole graph, the plan)."""
-    server = serve_fixture(tmp_path_factory.mktemp("catalog-paged"), page_size=1)
-    yield server
-    server.close()
-
-
-def real_project_build(tmp: Path, port: int):
-    """Build the repository's own project (its data must build: a failure here is a real failure)."""
-    return build(ROOT / "essgraph.toml", f"http://127.0.0.1:{port}/", tmp / "store")
 
 
 # -- tests -------------------------------------------------------------------------------------------------------
@@ -206,16 +125,12 @@ def test_without_catalog_metadata_the_build_still_writes_dumps_and_void(tmp_path
 
 
 def test_catalog_answers_404_when_the_build_has_no_catalog(tmp_path):
-    import httpx
-
-    port = free_port()
     project = fixture_project(tmp_path, with_catalog=False)
-    build(project / "essgraph.toml", f"http://127.0.0.1:{port}/", tmp_path / "store")
-    server = Served(project / "essgraph.toml", tmp_path / "store", port)
-    try:
-        response = httpx.get(server.url + "/catalog")
+    base = "http://127.0.0.1:9/"
+    build(project / "essgraph.toml", base, tmp_path / "store")
+    settings = Settings(config=project / "essgraph.toml", store=tmp_path / "store", base_iri=base)
+    with InProcess(create_app(settings), base) as server:
+        response = server.get("/catalog")
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
-        assert httpx.get(server.url + "/dumps/essgraph.nt").status_code == 200
-    finally:
-        server.close()
+        assert server.get("/dumps/essgraph.nt").status_code == 200

@@ -9,24 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
 from essgraph.publish.catalog import dcat_shapes_dir, validate_catalog
 from essgraph.rdf.namespaces import Triples
-from test_catalog_build import ROOT, Served, free_port, real_project_build, served, served_paged  # noqa: F401
+from support.asgi import InProcess
+from support.projects import ROOT
 
 SHAPES = dcat_shapes_dir(ROOT)
 TEMPLATE = ("shacl_dcat-ap-SHACL.ttl", "shacl_ranges.ttl")
 GROUPS = [TEMPLATE] + [(p.name,) for p in sorted(SHAPES.glob("html_shacl_*.ttl"))]
 
 
-def pages(server: Served, ext: str = "ttl") -> list[bytes]:
+def pages(server: InProcess, ext: str = "ttl") -> list[bytes]:
     """Every page of /catalog.{ext}, following hydra:next."""
     found, url = [], f"{server.url}/catalog.{ext}"
     while url:
-        response = httpx.get(url)
+        response = server.get(url)
         assert response.status_code == 200, response.text
         found.append(response.content)
         nexts = [t.object.value for t in ox.parse(response.content, format=ox.RdfFormat.TURTLE)
@@ -58,8 +58,8 @@ def test_the_repository_has_every_official_shapes_file():
 
 
 @pytest.mark.parametrize("paged", [False, True], ids=["one-page", "paged"])
-def test_every_served_page_conforms_to_all_dcat_ap_shapes(served, served_paged, paged):
-    server = served_paged if paged else served
+def test_every_served_page_conforms_to_all_dcat_ap_shapes(catalog_app, catalog_app_paged, paged):
+    server = catalog_app_paged if paged else catalog_app
     for page in pages(server):
         results = validate_catalog(as_triples(page), SHAPES)
         violations = [r.line() for r in results if r.severity == "Violation"]
@@ -67,15 +67,15 @@ def test_every_served_page_conforms_to_all_dcat_ap_shapes(served, served_paged, 
 
 
 @pytest.mark.parametrize("names", GROUPS, ids=["+".join(g) for g in GROUPS])
-def test_the_catalog_conforms_to_each_shapes_file(served, tmp_path, names):
-    data = pages(served)[0]
+def test_the_catalog_conforms_to_each_shapes_file(catalog_app, tmp_path, names):
+    data = pages(catalog_app)[0]
     results = validate_catalog(as_triples(data), shapes_subset(tmp_path, names))
     violations = [r.line() for r in results if r.severity == "Violation"]
     assert violations == [], "\n".join(violations)
 
 
-def test_the_controlled_vocabulary_values_are_in_the_graph_with_scheme_and_label(served):
-    graph = as_triples(pages(served)[0])
+def test_the_controlled_vocabulary_values_are_in_the_graph_with_scheme_and_label(catalog_app):
+    graph = as_triples(pages(catalog_app)[0])
     skos = "http://www.w3.org/2004/02/skos/core#"
     themes = {t.object for t in graph if t.predicate.value == "http://www.w3.org/ns/dcat#theme"}
     assert themes
@@ -85,13 +85,7 @@ def test_the_controlled_vocabulary_values_are_in_the_graph_with_scheme_and_label
         assert {lit.language for lit in graph.objects(theme, ox.NamedNode(skos + "prefLabel"))} >= {"fr", "en"}
 
 
-def test_the_real_project_catalog_conforms(tmp_path):
-    port = free_port()
-    real_project_build(tmp_path, port)  # skips with the reason while the real data does not build
-    server = Served(ROOT / "essgraph.toml", tmp_path / "store", port)
-    try:
-        for page in pages(server):
-            violations = [r.line() for r in validate_catalog(as_triples(page), SHAPES) if r.severity == "Violation"]
-            assert violations == [], "\n".join(violations)
-    finally:
-        server.close()
+def test_the_real_project_catalog_conforms(builds):
+    for page in pages(builds["real"].serve()):
+        violations = [r.line() for r in validate_catalog(as_triples(page), SHAPES) if r.severity == "Violation"]
+        assert violations == [], "\n".join(violations)

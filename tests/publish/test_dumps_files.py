@@ -7,13 +7,11 @@ import gzip
 import hashlib
 import io
 
-import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
 
 from essgraph.publish.dumps import CSV_HEADER, RDF_DUMP_FORMATS, read_index
-from test_catalog_build import served  # noqa: F401
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -24,7 +22,7 @@ OX_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.Rd
 
 
 def distributions(server) -> list[dict]:
-    catalog = rdflib.Graph().parse(data=httpx.get(server.url + "/catalog.ttl").content, format="turtle")
+    catalog = rdflib.Graph().parse(data=server.get("/catalog.ttl").content, format="turtle")
     found = []
     for dist in catalog.subjects(rdflib.RDF.type, DCAT.Distribution):
         checksum = catalog.value(dist, SPDX.checksum)
@@ -41,17 +39,17 @@ def distributions(server) -> list[dict]:
     return found
 
 
-def test_every_dataset_has_a_distribution_per_format(served):
-    found = distributions(served)
+def test_every_dataset_has_a_distribution_per_format(catalog_app):
+    found = distributions(catalog_app)
     # the whole graph: every RDF format plain and gzipped, and the CSV; the plan: every RDF format and the CSV
     assert len(found) == (2 * len(RDF_DUMP_FORMATS) + 1) + (len(RDF_DUMP_FORMATS) + 1)
     assert {d["media"] for d in found} == set(OX_FORMATS) | {"text/csv"}
 
 
-def test_every_distribution_answers_parses_and_matches_size_and_checksum(served):
-    for dist in distributions(served):
+def test_every_distribution_answers_parses_and_matches_size_and_checksum(catalog_app):
+    for dist in distributions(catalog_app):
         assert dist["url"] == dist["access"]
-        response = httpx.get(dist["url"])
+        response = catalog_app.get(dist["url"])
         assert response.status_code == 200, dist["url"]
         body = response.content
         assert dist["size"].datatype == rdflib.XSD.nonNegativeInteger
@@ -73,29 +71,29 @@ def test_every_distribution_answers_parses_and_matches_size_and_checksum(served)
             assert quads, dist["url"]
 
 
-def test_dumps_hold_the_data_graphs_not_the_catalog(served):
-    quads = list(ox.parse(httpx.get(served.url + "/dumps/essgraph.nq").content, format=ox.RdfFormat.N_QUADS))
+def test_dumps_hold_the_data_graphs_not_the_catalog(catalog_app):
+    quads = list(ox.parse(catalog_app.get("/dumps/essgraph.nq").content, format=ox.RdfFormat.N_QUADS))
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    assert served.base + "graph/plan/saint-maur-des-fosses-2021" in graphs
-    assert served.base + "graph/reference" in graphs
-    assert not {served.base + "graph/catalog", served.base + "graph/void"} & graphs
+    assert catalog_app.base + "graph/plan/saint-maur-des-fosses-2021" in graphs
+    assert catalog_app.base + "graph/reference" in graphs
+    assert not {catalog_app.base + "graph/catalog", catalog_app.base + "graph/void"} & graphs
     assert not [q for q in quads if q.object.value == "http://www.w3.org/ns/dcat#Catalog"]
 
 
-def test_plan_dumps_hold_only_that_plan(served):
-    quads = list(ox.parse(httpx.get(served.url + "/dumps/datasets/saint-maur-des-fosses-2021.trig").content,
+def test_plan_dumps_hold_only_that_plan(catalog_app):
+    quads = list(ox.parse(catalog_app.get("/dumps/datasets/saint-maur-des-fosses-2021.trig").content,
                           format=ox.RdfFormat.TRIG))
     graphs = {q.graph_name.value for q in quads}
-    assert graphs == {served.base + "graph/plan/saint-maur-des-fosses-2021",
-                      served.base + "graph/plan/saint-maur-des-fosses-2021/classification"}
+    assert graphs == {catalog_app.base + "graph/plan/saint-maur-des-fosses-2021",
+                      catalog_app.base + "graph/plan/saint-maur-des-fosses-2021/classification"}
 
 
-def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(served):
-    rows = list(csv.DictReader(io.StringIO(httpx.get(served.url + "/dumps/essgraph-actions.csv").text)))
+def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(catalog_app):
+    rows = list(csv.DictReader(io.StringIO(catalog_app.get("/dumps/essgraph-actions.csv").text)))
     assert [r["card_number"] for r in rows] == ["1.1", "1.4"]
     food = rows[1]
-    assert food["action"] == served.base + "id/plan/saint-maur-des-fosses-2021/action/1.4"
-    assert food["plan"] == served.base + "id/plan/saint-maur-des-fosses-2021"
+    assert food["action"] == catalog_app.base + "id/plan/saint-maur-des-fosses-2021/action/1.4"
+    assert food["plan"] == catalog_app.base + "id/plan/saint-maur-des-fosses-2021"
     assert food["title"] == "LOGISTIQUE DE LA SOLIDARITE ALIMENTAIRE"
     assert food["axis"] == "Renforcer l'ESS dans l'économie locale"
     assert food["section"] == "Soutenir les acteurs de l'ESS"
@@ -107,24 +105,24 @@ def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(served):
     assert rows[0]["organisations"] == "Ville de Saint-Maur-des-Fossés"
 
 
-def test_head_etag_and_304_on_dumps(served):
-    url = served.url + "/dumps/essgraph.ttl.gz"
-    get, head = httpx.get(url), httpx.head(url)
+def test_head_etag_and_304_on_dumps(catalog_app):
+    url = catalog_app.url + "/dumps/essgraph.ttl.gz"
+    get, head = catalog_app.get(url), catalog_app.head(url)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == get.headers["content-length"]
     assert head.headers["etag"] == get.headers["etag"]
-    assert httpx.get(url, headers={"If-None-Match": get.headers["etag"]}).status_code == 304
+    assert catalog_app.get(url, headers={"If-None-Match": get.headers["etag"]}).status_code == 304
 
 
 @pytest.mark.parametrize("name", ["nothing.ttl", "../manifest.json", "%2e%2e/manifest.json", "index.json",
                                   "datasets/../../manifest.json"])
-def test_only_listed_dumps_are_served(served, name):
-    response = httpx.get(f"{served.url}/dumps/{name}")
+def test_only_listed_dumps_are_served(catalog_app, name):
+    response = catalog_app.get(f"/dumps/{name}")
     assert response.status_code == 404
 
 
-def test_the_index_lists_every_file_of_the_dumps_folder(served):
-    folder = served.build_path / "dumps"
+def test_the_index_lists_every_file_of_the_dumps_folder(builds):
+    folder = builds["catalog"].current.path / "dumps"
     index = read_index(folder)
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "index.json"}
     assert set(index) == on_disk

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -16,21 +14,15 @@ from essgraph.sparql.named import parse_named_query
 from essgraph.sparql.guard import check_query
 from essgraph.sparql.execute import Answer, Job, execute
 from essgraph.web.routers.sparql import offers_for
-from test_sparql_support import no_leak, start_server
+from support.projects import ROOT
+from support.sparql import no_leak
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = start_server(tmp_path_factory.mktemp("sparql-canned"))
-    yield srv
-    srv.close()
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=30) as c:
+def client(builds):
+    with builds["sparql"].serve().client() as c:
         yield c
 
 
@@ -150,7 +142,7 @@ def test_a_person_gets_the_form_to_fill_in_or_correct(client):
     assert page.status_code == 400 and "not a valid iri" in page.text and 'value="nope"' in page.text
 
 
-REPOSITORY_QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
+REPOSITORY_QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 
 
 @pytest.mark.parametrize("path", REPOSITORY_QUERIES, ids=[p.stem for p in REPOSITORY_QUERIES])

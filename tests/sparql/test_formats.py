@@ -14,7 +14,6 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from test_sparql_support import start_server
 
 # rdflib's JSON-LD parser (used here only to check our JSON-LD) warns about its own internals
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -44,11 +43,9 @@ WHERE { ?action dct:title ?title . OPTIONAL { ?action ess:budget ?budget }
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("sparql-formats"))
-    with httpx.Client(base_url=server.url, timeout=30) as c:
+def client(builds):
+    with builds["sparql"].serve().client() as c:
         yield c
-    server.close()
 
 
 def fetch(client: httpx.Client, query: str, fmt: str) -> httpx.Response:

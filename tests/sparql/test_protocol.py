@@ -1,16 +1,16 @@
-"""The SPARQL 1.1 Protocol at /sparql, over HTTP against a real server: the three ways to send a query, the
+"""The SPARQL 1.1 Protocol at /sparql (in-process, the query workers running): the three ways to send a query, the
 dataset parameters and the union default graph, the status code of every malformed request, content negotiation,
-HEAD, CORS and conditional requests."""
+HEAD, CORS and conditional requests. (A request refused from its declared length alone, before its body arrives,
+needs a socket: tests/process/test_sparql_safety.py.)"""
 
 from __future__ import annotations
 
 import json
-import socket
 
 import httpx
 import pytest
 
-from test_sparql_support import no_leak, start_server
+from support.sparql import no_leak
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 D1, D2, D3 = (f"{KASEI}data{i}.rdf" for i in (1, 2, 3))
@@ -21,15 +21,8 @@ MAX_BYTES = 4096
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = start_server(tmp_path_factory.mktemp("sparql-protocol"), max_request_bytes=MAX_BYTES)
-    yield srv
-    srv.close()
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    with httpx.Client(base_url=server.url, timeout=30) as c:
+def client(builds):
+    with builds["sparql"].serve(max_request_bytes=MAX_BYTES).client() as c:
         yield c
 
 
@@ -162,29 +155,15 @@ def test_syntax_error_says_where(client):
     assert "at line 3, column " in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("how", ["get", "form", "direct", "declared"])
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
 def test_requests_over_the_size_limit_get_413(client, how):
     query = "ASK { " + "?s ?p ?o . " * (MAX_BYTES // 8) + "}"
     if how == "get":
         r = client.get("/sparql", params={"query": query})
     elif how == "form":
         r = client.post("/sparql", content=str(httpx.QueryParams({"query": query})), headers=FORM)
-    elif how == "direct":
+    else:
         r = client.post("/sparql", content=query.encode(), headers=DIRECT)
-    else:  # the declared length is enough to refuse, without waiting for the body
-        head = (f"POST /sparql HTTP/1.1\r\nHost: {client.base_url.host}\r\nContent-Type: application/sparql-query"
-                f"\r\nContent-Length: {10 * MAX_BYTES}\r\n\r\nASK {{}}")
-        with socket.create_connection((client.base_url.host, client.base_url.port), timeout=10) as sock:
-            sock.sendall(head.encode())
-            answer = b""
-            while b"request_too_large" not in answer:  # head and body may come in separate packets
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
-            answer = answer.decode()
-        assert answer.startswith("HTTP/1.1 413") and "request_too_large" in answer
-        return
     assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import httpx
 import pytest
 import rdflib
 from rdflib import RDF, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.collection import Collection
 
-from test_sparql_support import start_server
+from support.projects import FIXTURES
+from support.rdf import RDFLIB_FORMATS
 
 # rdflib's JSON-LD parser (used here only to check our JSON-LD) warns about its own internals
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -22,35 +21,26 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-MANIFEST = Path(__file__).resolve().parent / "fixtures" / "sparql" / "w3c" / "service-description-manifest.ttl"
-RDF_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-               "application/rdf+xml": "xml"}
+MANIFEST = FIXTURES / "sparql" / "w3c" / "service-description-manifest.ttl"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = start_server(tmp_path_factory.mktemp("sparql-sd"), query_timeout_s=7.5)
-    yield srv
-    srv.close()
+def server(builds):
+    return builds["sparql"].serve(query_timeout_s=7.5)
 
 
 def description(server, accept: str = "text/turtle") -> rdflib.Graph:
-    r = httpx.get(server.url + "/sparql", headers={"Accept": accept}, timeout=30)
+    r = server.get("/sparql", headers={"Accept": accept}, timeout=30)
     assert r.status_code == 200, r.text
-    return rdflib.Graph().parse(data=r.content, format=RDF_FORMATS[r.headers["content-type"].split(";")[0]])
-
-
-def manifest_of(server) -> dict:
-    store = server.log_path.parent / "var" / "store" / "current" / "manifest.json"
-    return json.loads(store.read_text(encoding="utf-8"))
+    return rdflib.Graph().parse(data=r.content, format=RDFLIB_FORMATS[r.headers["content-type"].split(";")[0]])
 
 
 # -- the W3C service description tests ---------------------------------------------------------------------------
 
 def _returns_rdf(server):
     for accept in (None, "*/*", "text/turtle"):
-        r = httpx.get(server.url + "/sparql", headers={"Accept": accept} if accept else {}, timeout=30)
+        r = server.get("/sparql", headers={"Accept": accept} if accept else {}, timeout=30)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
         assert len(rdflib.Graph().parse(data=r.content, format="turtle")) > 10
 
@@ -103,13 +93,13 @@ def test_it_says_the_default_graph_is_the_union_and_federation_is_off(server):
     assert "union" in comment and "7.5 s" in comment and "10,000" in comment
 
 
-def test_named_graphs_and_their_sizes_come_from_the_build(server):
+def test_named_graphs_and_their_sizes_come_from_the_build(server, builds):
     graph = description(server)
     sizes = {str(graph.value(n, SD.name)): graph.value(graph.value(n, SD.graph), VOID.triples).toPython()
              for n in graph.objects(None, SD.namedGraph)}
-    assert sizes == manifest_of(server)["graphs"]
+    assert sizes == builds["sparql"].current.manifest["graphs"]
     for iri, n in sizes.items():  # the counts are the store's
-        r = httpx.get(server.url + "/sparql", timeout=30,
+        r = server.get("/sparql", timeout=30,
                       params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"})
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == n
 
@@ -125,18 +115,18 @@ def test_every_rdf_format_says_the_same(server):
     reference = description(server, "text/turtle")
     for accept in ("application/ld+json", "application/n-triples", "application/rdf+xml"):
         assert isomorphic(description(server, accept), reference), accept
-    r = httpx.get(server.url + "/sparql", params={"format": "jsonld"}, timeout=30)
+    r = server.get("/sparql", params={"format": "jsonld"}, timeout=30)
     assert r.headers["content-type"].startswith("application/ld+json")
     assert 'rel="alternate"; type="application/rdf+xml"' in r.headers["link"]
 
 
 def test_nothing_fits_is_406(server):
-    r = httpx.get(server.url + "/sparql", headers={"Accept": "image/png"}, timeout=30)
+    r = server.get("/sparql", headers={"Accept": "image/png"}, timeout=30)
     assert r.status_code == 406 and r.json()["error"]["code"] == "not_acceptable"
 
 
 def test_browsers_get_the_query_page(server):
-    r = httpx.get(server.url + "/sparql", headers={"Accept": BROWSER}, timeout=30)
+    r = server.get("/sparql", headers={"Accept": BROWSER}, timeout=30)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     page = r.text
     assert '<textarea id="query"' in page and 'id="example-list"' in page
@@ -147,6 +137,6 @@ def test_browsers_get_the_query_page(server):
     assert all(not u.startswith(("http:", "https:", "//"))
                for u in re.findall(r'<link[^>]*href="([^"]*)"', page))
     for asset in ("sparql/static/sparql.js", "sparql/static/sparql.css"):
-        a = httpx.get(f"{server.url}/{asset}", timeout=30)
+        a = server.get(f"/{asset}", timeout=30)
         assert a.status_code == 200 and "http://" not in a.text.replace("http://www.w3.org", "")
-    assert httpx.get(server.url + "/sparql/static/../app.py", timeout=30).status_code == 404
+    assert server.get("/sparql/static/../app.py", timeout=30).status_code == 404

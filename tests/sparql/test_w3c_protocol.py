@@ -1,22 +1,19 @@
-"""The W3C SPARQL 1.1 Protocol test manifest (tests/fixtures/sparql/w3c/, copied verbatim), run against a real
-server: every request of every test is sent as the manifest writes it (``/sparql/`` becomes ``/sparql``).
+"""The W3C SPARQL 1.1 Protocol test manifest (tests/fixtures/sparql/w3c/, copied verbatim), run against the app
+in-process: every request of every test is sent as the manifest writes it (``/sparql/`` becomes ``/sparql``).
 
 The endpoint is read-only by design, so the manifest's update tests are inverted: each update request must be
 refused with a 4xx, and the follow-up query that checks the update's effect must see nothing changed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import httpx
 import pytest
 import rdflib
 from rdflib import RDF, Namespace
 from rdflib.collection import Collection
 
-from test_sparql_support import start_server
+from support.projects import FIXTURES
 
-W3C = Path(__file__).resolve().parent / "fixtures" / "sparql" / "w3c"
+W3C = FIXTURES / "sparql" / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -75,11 +72,9 @@ def test_the_manifest_has_all_its_tests():
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("sparql-w3c"))
-    with httpx.Client(base_url=server.url, timeout=30) as c:
+def client(builds):
+    with builds["sparql"].serve().client() as c:
         yield c
-    server.close()
 
 
 @pytest.mark.parametrize("name,label,requests", TESTS, ids=[t[0] for t in TESTS])

@@ -1,7 +1,7 @@
 """Headless Chromium for the tests, driven through the DevTools protocol over a WebSocket (the ``websockets``
 package; no driver binary). Uses Debian's ``chromium`` (``apt-get install chromium``).
 
-    from browser import Browser, chromium_path
+    from support.browser import Browser, chromium_path
 
     with Browser() as browser:
         page = browser.new_page()
@@ -20,6 +20,7 @@ ends when the back/forward cache restores a page.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import shutil
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from conftest import stop_process
+from support.processes import stop_process
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -125,7 +126,9 @@ class Page:
 
     def __init__(self, ws_url: str, timeout: float):
         self.timeout = timeout
-        self.ws = connect(ws_url, max_size=None, proxy=None, open_timeout=timeout, ping_interval=None)
+        self._connection = contextlib.ExitStack()   # websockets wants its connections used as context managers
+        self.ws = self._connection.enter_context(connect(ws_url, max_size=None, proxy=None, open_timeout=timeout,
+                                                         ping_interval=None))
         self._ids = itertools.count(1)
         self._tokens = itertools.count(1)
         self.errors: list[str] = []     # uncaught exceptions and console.error calls, in order
@@ -268,6 +271,6 @@ class Page:
 
     def close(self) -> None:
         try:
-            self.ws.close()
+            self._connection.close()
         except Exception:   # already closed with the browser
             pass

@@ -1,9 +1,6 @@
-"""Helpers of the SPARQL endpoint tests (no test here): a real server on the SPARQL fixture project, the process
-tree of a server, and a TCP listener that records every connection it receives.
-
-The server is ``essgraph serve`` in a subprocess (``conftest.Server``), on 127.0.0.1 and a free port; it builds the
-fixture project into its own copy first. The fixture project gets ``data/bulk-1.ttl`` (1,000 triples) so that
-``SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }`` has 10^9 solutions: far more than any time limit allows.
+"""Helpers of the SPARQL endpoint tests: queries that never end on the SPARQL fixture project (its 1,000 bulk
+triples give ``SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }`` 10^9 solutions, far more than any time limit allows),
+the query worker processes of a real server, and a TCP listener that records every connection it receives.
 """
 
 from __future__ import annotations
@@ -12,23 +9,11 @@ import os
 import socket
 import threading
 import time
-from pathlib import Path
 
-from conftest import Server, copy_project
+from support.processes import Server
 
-FIXTURE = "sparql"
 RUNAWAY = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-ESS = "https://w3id.org/essgraph/def#"
-
-
-def start_server(tmp: Path, **settings) -> Server:
-    """Serve a fresh copy of the SPARQL fixture project; ``settings`` become ESSGRAPH_* variables."""
-    project = copy_project(FIXTURE, tmp)
-    lines = [f"@prefix ess: <{ESS}> ."] + [f"<id/bulk/{i}> ess:value {i} ." for i in range(1000)]
-    (project / "data" / "bulk-1.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    env = {f"ESSGRAPH_{k.upper()}": str(v) for k, v in settings.items()}
-    return Server(project, env=env)
 
 
 def children(pid: int) -> list[int]:

@@ -1,4 +1,5 @@
-"""/catalog over HTTP: content negotiation, extensions, HEAD, caching, Hydra paging, VoID, and a udata-style harvest."""
+"""/catalog over HTTP (in-process): content negotiation, extensions, HEAD, caching, Hydra paging, VoID, and a
+udata-style harvest."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-from test_catalog_build import ROOT, Served, free_port, real_project_build, served, served_paged  # noqa: F401
+from support.rdf import RDFLIB_FORMATS
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: pytest probes module attributes
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
-                  "application/n-triples": "nt"}
 
 
 def parse(response: httpx.Response) -> rdflib.Graph:
@@ -31,17 +30,17 @@ def parse(response: httpx.Response) -> rdflib.Graph:
     ("application/n-triples;q=0.9, text/turtle;q=0.4", "application/n-triples"),
     ("text/html, application/xhtml+xml;q=0.9, */*;q=0.8", "text/turtle"),
 ])
-def test_catalog_negotiates_and_varies_on_accept(served, accept, media):
+def test_catalog_negotiates_and_varies_on_accept(catalog_app, accept, media):
     headers = {"Accept": accept} if accept else {}
-    response = httpx.get(served.url + "/catalog", headers=headers)
+    response = catalog_app.get("/catalog", headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media
     assert response.headers["vary"] == "Accept"
     assert (None, RDF.type, DCAT.Catalog) in parse(response)
 
 
-def test_catalog_answers_406_when_nothing_fits(served):
-    response = httpx.get(served.url + "/catalog", headers={"Accept": "text/html, image/png"})
+def test_catalog_answers_406_when_nothing_fits(catalog_app):
+    response = catalog_app.get("/catalog", headers={"Accept": "text/html, image/png"})
     assert response.status_code == 406
     assert response.headers["vary"] == "Accept"
     assert response.json()["error"]["code"] == "not_acceptable"
@@ -49,50 +48,50 @@ def test_catalog_answers_406_when_nothing_fits(served):
 
 @pytest.mark.parametrize("ext, media", [("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
                                         ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")])
-def test_catalog_by_extension_ignores_accept(served, ext, media):
-    response = httpx.get(f"{served.url}/catalog.{ext}", headers={"Accept": "image/png"})
+def test_catalog_by_extension_ignores_accept(catalog_app, ext, media):
+    response = catalog_app.get(f"/catalog.{ext}", headers={"Accept": "image/png"})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media
     assert len(parse(response)) > 100
 
 
-def test_unknown_extension_is_404(served):
-    assert httpx.get(served.url + "/catalog.xlsx").status_code == 404
+def test_unknown_extension_is_404(catalog_app):
+    assert catalog_app.get("/catalog.xlsx").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/catalog", "/catalog.jsonld", "/.well-known/void"])
-def test_head_has_the_headers_of_get_and_no_body(served, path):
-    get, head = httpx.get(served.url + path), httpx.head(served.url + path)
+def test_head_has_the_headers_of_get_and_no_body(catalog_app, path):
+    get, head = catalog_app.get(path), catalog_app.head(path)
     assert head.status_code == 200 and head.content == b""
     for name in ("content-type", "content-length", "etag", "last-modified"):
         assert head.headers[name] == get.headers[name]
 
 
-def test_etag_gives_304(served):
-    first = httpx.get(served.url + "/catalog.ttl")
-    again = httpx.get(served.url + "/catalog.ttl", headers={"If-None-Match": first.headers["etag"]})
+def test_etag_gives_304(catalog_app):
+    first = catalog_app.get("/catalog.ttl")
+    again = catalog_app.get("/catalog.ttl", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
 
 
-def test_catalog_links_its_alternates_and_void(served):
-    links = httpx.get(served.url + "/catalog").headers["link"]
+def test_catalog_links_its_alternates_and_void(catalog_app):
+    links = catalog_app.get("/catalog").headers["link"]
     for ext in ("ttl", "jsonld", "rdf"):
-        assert f"<{served.base}catalog.{ext}>; rel=\"alternate\"" in links
-    assert f"<{served.base}.well-known/void>" in links
+        assert f"<{catalog_app.base}catalog.{ext}>; rel=\"alternate\"" in links
+    assert f"<{catalog_app.base}.well-known/void>" in links
 
 
-def test_paging_with_hydra_when_datasets_exceed_a_page(served_paged):
-    first = parse(httpx.get(served_paged.url + "/catalog.ttl"))
+def test_paging_with_hydra_when_datasets_exceed_a_page(catalog_app_paged):
+    first = parse(catalog_app_paged.get("/catalog.ttl"))
     view = first.value(predicate=RDF.type, object=HYDRA.PartialCollectionView)
-    assert str(view) == served_paged.base + "catalog.ttl?page=1"
-    assert str(first.value(view, HYDRA.next)) == served_paged.base + "catalog.ttl?page=2"
+    assert str(view) == catalog_app_paged.base + "catalog.ttl?page=1"
+    assert str(first.value(view, HYDRA.next)) == catalog_app_paged.base + "catalog.ttl?page=2"
     assert first.value(view, HYDRA.previous) is None
     catalog = first.value(predicate=RDF.type, object=DCAT.Catalog)
     assert int(first.value(catalog, HYDRA.totalItems)) == 2
-    second = parse(httpx.get(str(first.value(view, HYDRA.next))))
+    second = parse(catalog_app_paged.get(str(first.value(view, HYDRA.next))))
     view2 = second.value(predicate=RDF.type, object=HYDRA.PartialCollectionView)
     assert second.value(view2, HYDRA.next) is None
-    assert str(second.value(view2, HYDRA.previous)) == served_paged.base + "catalog.ttl?page=1"
+    assert str(second.value(view2, HYDRA.previous)) == catalog_app_paged.base + "catalog.ttl?page=1"
     on_first = set(first.subjects(RDF.type, DCAT.Dataset))
     on_second = set(second.subjects(RDF.type, DCAT.Dataset))
     assert len(on_first) == len(on_second) == 1 and on_first != on_second
@@ -104,29 +103,29 @@ def test_paging_with_hydra_when_datasets_exceed_a_page(served_paged):
         assert owners == datasets
 
 
-def test_pages_beyond_the_last_and_malformed_pages(served_paged):
-    assert httpx.get(served_paged.url + "/catalog?page=3").status_code == 404
-    assert httpx.get(served_paged.url + "/catalog?page=0").status_code == 400
-    assert httpx.get(served_paged.url + "/catalog?page=two").status_code == 400
+def test_pages_beyond_the_last_and_malformed_pages(catalog_app_paged):
+    assert catalog_app_paged.get("/catalog?page=3").status_code == 404
+    assert catalog_app_paged.get("/catalog?page=0").status_code == 400
+    assert catalog_app_paged.get("/catalog?page=two").status_code == 400
 
 
-def test_single_page_catalog_has_no_hydra_view(served):
-    graph = parse(httpx.get(served.url + "/catalog"))
+def test_single_page_catalog_has_no_hydra_view(catalog_app):
+    graph = parse(catalog_app.get("/catalog"))
     assert graph.value(predicate=RDF.type, object=HYDRA.PartialCollectionView) is None
 
 
-def test_void_describes_the_graph(served):
-    response = httpx.get(served.url + "/.well-known/void", headers={"Accept": "text/turtle"})
+def test_void_describes_the_graph(catalog_app):
+    response = catalog_app.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.headers["vary"] == "Accept"
     void = parse(response)
-    ds = rdflib.URIRef(served.base + "id/dataset/essgraph")
+    ds = rdflib.URIRef(catalog_app.base + "id/dataset/essgraph")
     assert (ds, RDF.type, VOID.Dataset) in void
-    nt = rdflib.Graph().parse(data=httpx.get(served.url + "/dumps/essgraph.nt").content, format="nt")
+    nt = rdflib.Graph().parse(data=catalog_app.get("/dumps/essgraph.nt").content, format="nt")
     assert int(void.value(ds, VOID.triples)) == len(nt)
-    assert int(void.value(ds, VOID.entities)) == len({s for s in nt.subjects() if str(s).startswith(served.base + "id/")})
-    assert str(void.value(ds, VOID.sparqlEndpoint)) == served.base + "sparql"
+    assert int(void.value(ds, VOID.entities)) == len({s for s in nt.subjects() if str(s).startswith(catalog_app.base + "id/")})
+    assert str(void.value(ds, VOID.sparqlEndpoint)) == catalog_app.base + "sparql"
     dumps = {str(o) for o in void.objects(ds, VOID.dataDump)}
-    assert served.base + "dumps/essgraph.ttl.gz" in dumps and served.base + "dumps/essgraph.nt" in dumps
+    assert catalog_app.base + "dumps/essgraph.ttl.gz" in dumps and catalog_app.base + "dumps/essgraph.nt" in dumps
     classes = {str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
                for p in void.objects(ds, VOID.classPartition)}
     assert classes["https://w3id.org/essgraph/def#Action"] == 2
@@ -136,12 +135,12 @@ def test_void_describes_the_graph(served):
     targets = {str(void.value(t, VOID.uriSpace)): int(void.value(ls, VOID.triples))
                for ls in void.subjects(RDF.type, VOID.Linkset) for t in void.objects(ls, VOID.objectsTarget)}
     assert targets == {"https://www.legifrance.gouv.fr/eli/": 1, "http://metadata.un.org/sdg/": 1}
-    assert (rdflib.URIRef(served.base + "catalog"), rdflib.RDFS.seeAlso,
-            rdflib.URIRef(served.base + ".well-known/void")) in parse(httpx.get(served.url + "/catalog"))
+    assert (rdflib.URIRef(catalog_app.base + "catalog"), rdflib.RDFS.seeAlso,
+            rdflib.URIRef(catalog_app.base + ".well-known/void")) in parse(catalog_app.get("/catalog"))
 
 
-def test_void_answers_406_when_nothing_fits(served):
-    assert httpx.get(served.url + "/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
+def test_void_answers_406_when_nothing_fits(catalog_app):
+    assert catalog_app.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
 
 
 # -- a harvest written the way udata (data.gouv.fr) harvests a DCAT catalog -----------------------------------------
@@ -162,16 +161,16 @@ def _guess_license(values: list[str]) -> str | None:
     return None
 
 
-def harvest(source: str) -> dict:
+def harvest(client, source: str) -> dict:
     """The format from the URL's extension, else from a HEAD; then every page, following hydra:next."""
     fmt = rdflib.util.guess_format(source)
     if not fmt:
-        head = httpx.head(source)
+        head = client.head(source)
         head.raise_for_status()
         fmt = ACCEPTED_MIME_TYPES[head.headers["content-type"].split(";")[0]]
     datasets, url, pages = {}, source, 0
     while url:
-        response = httpx.get(url)
+        response = client.get(url)
         response.raise_for_status()
         page = rdflib.Graph().parse(data=response.text, format=fmt)
         pages += 1
@@ -201,10 +200,10 @@ def harvest(source: str) -> dict:
 
 @pytest.mark.parametrize("path, fmt", [("/catalog", "turtle"), ("/catalog.ttl", "turtle"),
                                        ("/catalog.jsonld", "json-ld"), ("/catalog.rdf", "xml")])
-def test_a_udata_style_harvest_finds_every_dataset_and_distribution(served_paged, path, fmt):
-    result = harvest(served_paged.url + path)
+def test_a_udata_style_harvest_finds_every_dataset_and_distribution(catalog_app_paged, path, fmt):
+    result = harvest(catalog_app_paged, catalog_app_paged.url + path)
     assert result["format"] == fmt and result["pages"] == 2
-    base = served_paged.base
+    base = catalog_app_paged.base
     assert set(result["datasets"]) == {base + "id/dataset/essgraph", base + "id/dataset/saint-maur-des-fosses-2021"}
     for iri, ds in result["datasets"].items():
         # 6 RDF formats and the CSV; gzipped variants too for the whole graph
@@ -213,17 +212,12 @@ def test_a_udata_style_harvest_finds_every_dataset_and_distribution(served_paged
         assert "Population et société" in ds["themes"]
         for resource in ds["resources"]:
             assert resource["url"].startswith(base + "dumps/")
-            response = httpx.head(resource["url"])
+            response = catalog_app_paged.head(resource["url"])
             assert response.status_code == 200
             assert int(response.headers["content-length"]) == resource["filesize"]
 
 
-def test_the_real_project_is_harvestable(tmp_path):
-    port = free_port()
-    real_project_build(tmp_path, port)
-    server = Served(ROOT / "essgraph.toml", tmp_path / "store", port)
-    try:
-        result = harvest(server.url + "/catalog")
-        assert server.base + "id/dataset/saint-maur-des-fosses-2021" in result["datasets"]
-    finally:
-        server.close()
+def test_the_real_project_is_harvestable(builds):
+    server = builds["real"].serve()
+    result = harvest(server, server.url + "/catalog")
+    assert server.base + "id/dataset/saint-maur-des-fosses-2021" in result["datasets"]

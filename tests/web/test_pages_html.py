@@ -1,104 +1,24 @@
-"""The pages people read, checked over real HTTP on the fixture project: what the action card shows, labels instead
+"""The pages people read, checked in-process on the fixture project: what the action card shows, labels instead
 of IRIs, escaping of hostile literals, structure for accessibility, schema.org, and that every link works."""
 
 from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin
 
 import httpx
 import pytest
 
-from pages_live import FIXTURE_PROJECT, LiveServer
+from support.html import Page, crawl
 
-OTHER_ROUTERS = ("sparql", "catalog", ".well-known/", "static/")   # served by other parts of the app
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(FIXTURE_PROJECT, tmp_path_factory.mktemp("pages"))
-    yield server
-    server.close()
+PROJECT = "pages"
 
 
 @pytest.fixture(scope="module")
-def get(live):
-    with httpx.Client(timeout=30, trust_env=False, headers={"Accept": "text/html"}) as client:
-        def fetch(path: str) -> httpx.Response:
-            response = client.get(path if path.startswith("http") else live.base + path)
-            return response
-        yield fetch
-
-
-class Page(HTMLParser):
-    """Visible text (by section class), headings, links, attributes and scripts of an HTML page."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.main: list[str] = []
-        self.headings: list[tuple[int, str]] = []
-        self.links: list[str] = []
-        self.scripts: list[str] = []
-        self.tags: list[tuple[str, dict]] = []
-        self._stack: list[str] = []
-        self._in_main = 0
-        self._skip_box = 0
-        self._script = None
-        self._heading = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        classes = (attrs.get("class") or "").split()
-        if tag in ("br", "link", "meta", "img", "input"):
-            return
-        self._stack.append(tag)
-        if "card-main" in classes:
-            self._in_main = len(self._stack)
-        if "data-box" in classes:
-            self._skip_box = len(self._stack)
-        if tag == "script":
-            self._script = []
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading = (int(tag[1]), [])
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._script is not None:
-            self.scripts.append("".join(self._script))
-            self._script = None
-        if re.fullmatch(r"h[1-6]", tag) and self._heading:
-            self.headings.append((self._heading[0], " ".join("".join(self._heading[1]).split())))
-            self._heading = None
-        if self._stack and self._stack[-1] == tag:
-            if self._in_main == len(self._stack):
-                self._in_main = 0
-            if self._skip_box == len(self._stack):
-                self._skip_box = 0
-            self._stack.pop()
-
-    def handle_data(self, data):
-        if self._script is not None:
-            self._script.append(data)
-            return
-        self.text.append(data)
-        if self._in_main and not self._skip_box:
-            self.main.append(data)
-        if self._heading:
-            self._heading[1].append(data)
-
-    @property
-    def visible(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-    @property
-    def main_text(self) -> str:
-        return " ".join(" ".join(self.main).split())
+def get(live, client):
+    def fetch(path: str) -> httpx.Response:
+        return client.get(path if path.startswith("http") else live.base + path, headers={"Accept": "text/html"})
+    return fetch
 
 
 ACTION = "id/plan/ville-test-2024/action/1.1"
@@ -253,23 +173,8 @@ def test_home_plan_organisation_and_vocabulary_pages(get):
     assert "avec ce concept comme « champ d'action »" in concept and "Ville-Test, ville solidaire" in concept
 
 
-def test_every_link_of_every_page_works(live, get):
+def test_every_link_of_every_page_works(live, client):
     """Crawl from the home page; every link to this server (other routers excepted) answers 200."""
-    seen, queue, broken = set(), [live.base], []
-    while queue and len(seen) < 400:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = get(url)
-        if response.status_code != 200:
-            broken.append(f"{url}: {response.status_code}")
-            continue
-        if not response.headers["content-type"].startswith("text/html"):
-            continue
-        for href in Page(response.text).links:
-            target = urldefrag(urljoin(url, href))[0]
-            if target.startswith(live.base) and not target[len(live.base):].startswith(OTHER_ROUTERS):
-                queue.append(target)
+    seen, broken = crawl(client, live.base)
     assert not broken, broken
     assert len(seen) > 60

@@ -1,0 +1,110 @@
+"""Real processes for the tests that need them: the CLI as a user runs it, and ``Server``, the one harness of a real
+``essgraph serve`` process (for signals, isolation, worker processes and the browser, which needs a socket).
+
+Everything else talks to the app in-process (``support.asgi``): no socket, no thread contending for the GIL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+_reserved: dict[int, socket.socket] = {}
+
+
+def clean_env(extra: dict | None = None) -> dict[str, str]:
+    """The environment without any ESSGRAPH_* setting of the caller's shell, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESSGRAPH_")}
+    env.update(extra or {})
+    return env
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``essgraph ARGS`` as a user would (a separate process), capturing output."""
+    return subprocess.run([sys.executable, "-m", "essgraph", *args], cwd=cwd, env=clean_env(env),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a child process, killing it if it does not stop within 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def free_port() -> int:
+    """A port nobody listens on now (another process may take it before it is used: prefer ``reserve_port``)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reserve_port() -> int:
+    """A port held for this test process until it ends: bound (with SO_REUSEADDR) but not listening, so no other
+    program is given it, while a server started later (uvicorn sets SO_REUSEADDR too) can still listen on it.
+    Builds whose base IRI names this port can then be served there, by a real server, whenever one is needed."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    _reserved[port] = sock
+    return port
+
+
+class Server:
+    """``essgraph serve`` in a subprocess on 127.0.0.1, stopped by ``close()`` (or ``with``).
+
+    It serves the project of ``cwd`` (building it first when it has no store). ``port`` is the port to listen on
+    (a free one by default); the base IRI is the server's own address unless ``env`` sets ESSGRAPH_BASE_IRI — a
+    server may serve a shared build made for another address, as long as nothing it is asked follows a link.
+    """
+
+    def __init__(self, cwd: Path, *args: str, env: dict | None = None, port: int | None = None,
+                 ready_timeout: float = 120):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = clean_env(env)
+        full_env.setdefault("ESSGRAPH_BASE_IRI", self.url + "/")
+        self.base = full_env["ESSGRAPH_BASE_IRI"]
+        self.log_path = cwd / f"server-{self.port}.log"
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "essgraph", "serve", "--port", str(self.port), *args],
+                                     cwd=cwd, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.log.close()
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.output()}")
+            try:
+                if httpx.get(self.url + "/-/health", timeout=1, trust_env=False).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.close()
+        raise RuntimeError(f"server not ready after {ready_timeout}s: {self.output()}")
+
+    def output(self) -> str:
+        """Everything the server printed so far (also after close)."""
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def close(self) -> None:
+        stop_process(self.proc)
+        self.log.close()
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,196 @@
+"""The projects the tests publish, each built once per test session and shared by every test that only reads it.
+
+Projects (``PROJECTS``): the repository's own (``real``), and the fixture projects of tests/fixtures: ``pages``
+(two small plans for the Linked Data pages), ``sparql`` (the endpoint's, with 1,000 bulk triples written at build
+time so that a three-way cross product never ends), ``catalog`` (a Saint-Maur excerpt with the repository's
+data/catalog/ metadata) and ``second-plan`` (the real project plus a fictional second plan).
+
+Each build's base IRI names a port reserved for the whole session (``processes.reserve_port``), so the same
+build can be served in-process (``Built.serve``: no socket) and, when a test needs a real process (the browser,
+signals), by ``essgraph serve`` on that very port (``Built.real_server``), where every link of its pages works.
+Tests that change a project copy it (``copy_project``) and build their copy themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from essgraph.app import create_app
+from essgraph.build.builds import Build, StoreDir
+from essgraph.build.pipeline import Builder, BuildReport
+from essgraph.project import load_project
+from essgraph.rdf.namespaces import ESS
+from essgraph.settings import Settings
+from essgraph.web.published import Published, open_published
+from support.asgi import InProcess
+from support.processes import Server, reserve_port
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = ROOT / "tests"
+FIXTURES = TESTS / "fixtures"
+
+
+def copy_project(name: str, dest: Path) -> Path:
+    """Copy fixture project ``name`` (a folder of tests/fixtures) to ``dest``; returns its folder."""
+    target = dest / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def build(project_file: Path, base: str, store: Path) -> BuildReport:
+    """Build a project as ``essgraph build`` does (validation included) into ``store``."""
+    return Builder(load_project(project_file), base, store).run(write=True)
+
+
+def sparql_project(dest: Path) -> Path:
+    """A copy of the SPARQL fixture project with ``data/bulk-1.ttl`` (1,000 triples): with it,
+    ``SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }`` has 10^9 solutions, far more than any time limit allows."""
+    project = copy_project("sparql", dest)
+    lines = [f"@prefix ess: <{ESS}> ."] + [f"<id/bulk/{i}> ess:value {i} ." for i in range(1000)]
+    (project / "data" / "bulk-1.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return project
+
+
+def catalog_project(dest: Path, with_catalog: bool = True) -> Path:
+    """A copy of the catalog fixture project, with this repository's catalog metadata (data/catalog/)."""
+    project = dest / "project"
+    shutil.copytree(FIXTURES / "catalog", project)
+    if with_catalog:
+        shutil.copytree(ROOT / "data" / "catalog", project / "data" / "catalog")
+    return project
+
+
+def current_state(project: Path) -> tuple[str, str]:
+    """The build a project folder serves: where ``current`` points and its data version."""
+    store = StoreDir(project / "var" / "store")
+    build = store.current()
+    assert build is not None
+    return os.readlink(store.current_link), build.manifest["data_version"]
+
+
+def no_partial_left(project: Path) -> bool:
+    """No build in progress was left behind in a project folder's store."""
+    return not list((project / "var" / "store" / "builds").glob(".partial-*"))
+
+
+# name -> (make the project folder in a scratch folder, or use it in place) -> the project file
+PROJECTS: dict[str, Callable[[Path], Path]] = {
+    "real": lambda _dest: ROOT / "essgraph.toml",
+    "pages": lambda _dest: FIXTURES / "pages" / "essgraph.toml",
+    "second-plan": lambda _dest: FIXTURES / "second-plan" / "essgraph.toml",
+    "sparql": lambda dest: sparql_project(dest) / "essgraph.toml",
+    "catalog": lambda dest: catalog_project(dest) / "essgraph.toml",
+}
+
+
+@dataclass
+class Built:
+    """One project built for ``base`` into ``store``; what serves it is made on demand and closed by ``close()``."""
+
+    name: str
+    config: Path
+    store: Path
+    base: str
+    port: int
+    workdir: Path
+    report: BuildReport
+    _published: Published | None = None
+    _served: dict = field(default_factory=dict)
+    _server: Server | None = None
+
+    def settings(self, **overrides) -> Settings:
+        return Settings(config=self.config, store=self.store, base_iri=self.base, port=self.port,
+                        log_level="warning", **overrides)
+
+    @property
+    def current(self) -> Build:
+        return StoreDir(self.store).require_current()
+
+    @property
+    def published(self) -> Published:
+        """The build as the server publishes it (in memory), shared by every in-process app of this build."""
+        if self._published is None:
+            self._published = open_published(self.settings())
+        return self._published
+
+    @property
+    def memory(self) -> ox.Store:
+        return self.published.store
+
+    def subjects_under(self, prefixes: tuple[str, ...]) -> list[str]:
+        """Every subject IRI of the build that starts with one of ``prefixes``."""
+        found = {q.subject.value for q in self.memory.quads_for_pattern(None, None, None, None)
+                 if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefixes)}
+        return sorted(found)
+
+    def serve(self, **settings) -> InProcess:
+        """The app with these settings, served in-process (its lifespan run); one per set of settings."""
+        key = tuple(sorted(settings.items()))
+        if key not in self._served:
+            app = create_app(self.settings(**settings), self.published)
+            self._served[key] = InProcess(app, self.base)
+        return self._served[key]
+
+    def real_server(self) -> Server:
+        """``essgraph serve`` on the port the base IRI names: every link it sends works from a browser."""
+        if self._server is None:
+            self._server = self.process(port=self.port)
+        return self._server
+
+    def process(self, port: int | None = None, **settings) -> Server:
+        """Another ``essgraph serve`` of this build with these settings (the caller closes it); on a free port
+        unless ``port`` is given, with the build's base IRI."""
+        env = {"ESSGRAPH_CONFIG": str(self.config), "ESSGRAPH_STORE": str(self.store),
+               "ESSGRAPH_BASE_IRI": self.base, "ESSGRAPH_LOG_LEVEL": "warning"}
+        env.update({f"ESSGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
+        return Server(self.workdir, env=env, port=port)
+
+    def close(self) -> None:
+        for served in self._served.values():
+            served.close()
+        self._served.clear()
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+
+_ports: dict[str, int] = {}
+SAME_BASE = {"second-plan": "real"}   # compared with the real project IRI for IRI (never served by a real server)
+
+
+def base_of(name: str) -> str:
+    """The base IRI of project ``name``'s session build: http://127.0.0.1:{a port reserved for this session}/.
+    Known before the build, so test modules may spell expected IRIs with it."""
+    name = SAME_BASE.get(name, name)
+    if name not in _ports:
+        _ports[name] = reserve_port()
+    return f"http://127.0.0.1:{_ports[name]}/"
+
+
+class Builds:
+    """The session's builds, one per project, made on first use (``builds["real"]``) and closed at the end."""
+
+    def __init__(self, scratch: Path):
+        self.scratch = scratch
+        self._built: dict[str, Built] = {}
+
+    def __getitem__(self, name: str) -> Built:
+        if name not in self._built:
+            workdir = self.scratch / name
+            workdir.mkdir(parents=True)
+            config = PROJECTS[name](workdir)
+            base = base_of(name)
+            report = build(config, base, workdir / "store")
+            port = _ports[SAME_BASE.get(name, name)]
+            self._built[name] = Built(name, config, workdir / "store", base, port, workdir, report)
+        return self._built[name]
+
+    def close(self) -> None:
+        for built in self._built.values():
+            built.close()
