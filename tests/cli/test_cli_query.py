@@ -15,8 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import copy_project, run_cli
-from test_sparql_support import Listener
+from support.processes import run_cli
+from support.projects import copy_project
+from support.sparql import Listener
 
 BASE = "http://127.0.0.1:8000/"
 PLAN = f"{BASE}graph/plan/mini-2024"

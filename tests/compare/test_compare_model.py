@@ -9,35 +9,27 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build.builds import StoreDir
-from essgraph.build.pipeline import Builder
 from essgraph.compare.export import to_csv, to_json
 from essgraph.compare.model import Plan, build_comparison
-from essgraph.project import load_project
 from essgraph.search.index import index_path
 from essgraph.search.query import SearchIndex
 from essgraph.sparql.named import load_named_queries
+from support.projects import ROOT, base_of
 
-ROOT = Path(__file__).resolve().parent.parent
-THREE = Path(__file__).resolve().parent / "fixtures" / "three-plans" / "essgraph.toml"
-BASE = "http://127.0.0.1:8000/"
+BASE = base_of("three-plans")
 SM, VM, CV = "saint-maur-des-fosses-2021", "valmont-sur-essai-2024", "clairval-2025"
 QUERIES = load_named_queries(ROOT / "queries")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("compare") / "store"
-    Builder(load_project(THREE), BASE, folder).run(write=True)
-    build = StoreDir(folder).require_current()
-    store = ox.Store()
-    store.bulk_extend(build.open().quads_for_pattern(None, None, None, None))
-    return store, SearchIndex(index_path(build.path))
+def built(builds):
+    """The three-plan project's session build: its store in memory (as the server has it) and its search index."""
+    three = builds["three-plans"]
+    return three.memory, SearchIndex(index_path(three.current.path))
 
 
 def fetch_from(store: ox.Store):

@@ -20,7 +20,7 @@ from essgraph.errors import ConfigError
 from essgraph.project import load_project
 from essgraph.build.builds import StoreDir
 from essgraph.rdf.namespaces import Triples
-from test_catalog_build import ROOT, fixture_project
+from support.projects import ROOT, catalog_project as fixture_project
 
 SECOND = ROOT / "tests" / "fixtures" / "second-plan"
 BASE = "http://127.0.0.1:9/"

@@ -13,25 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from essgraph.build.builds import StoreDir
-from essgraph.build.pipeline import Builder
 from essgraph.errors import StoreError
-from essgraph.project import load_project
 from essgraph.search.french import fold, singular, terms
 from essgraph.search.index import INDEX_FILE, index_path
 from essgraph.search.query import SearchIndex, fts_expression
+from support.projects import base_of
 
-THREE = Path(__file__).resolve().parent / "fixtures" / "three-plans" / "essgraph.toml"
-BASE = "http://127.0.0.1:8000/"
+BASE = base_of("three-plans")
 SM = BASE + "id/plan/saint-maur-des-fosses-2021"
 CV = BASE + "id/plan/clairval-2025"
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory) -> SearchIndex:
-    store = tmp_path_factory.mktemp("three-plans") / "store"
-    Builder(load_project(THREE), BASE, store).run(write=True)
-    return SearchIndex(index_path(StoreDir(store).require_current().path))
+def index(builds) -> SearchIndex:
+    return SearchIndex(index_path(builds["three-plans"].current.path))
 
 
 def numbers(results, plan: str = SM) -> list[str]:

@@ -3,7 +3,8 @@
 Projects (``PROJECTS``): the repository's own (``real``), and the fixture projects of tests/fixtures: ``pages``
 (two small plans for the Linked Data pages), ``sparql`` (the endpoint's, with 1,000 bulk triples written at build
 time so that a three-way cross product never ends), ``catalog`` (a Saint-Maur excerpt with the repository's
-data/catalog/ metadata) and ``second-plan`` (the real project plus a fictional second plan).
+data/catalog/ metadata), ``second-plan`` (the real project plus a fictional second plan) and ``three-plans`` (the
+real project plus two fictional plans).
 
 Each build's base IRI names a port reserved for the whole session (``processes.reserve_port``), so the same
 build can be served in-process (``Built.serve``: no socket) and, when a test needs a real process (the browser,
@@ -84,6 +85,7 @@ PROJECTS: dict[str, Callable[[Path], Path]] = {
     "real": lambda _dest: ROOT / "essgraph.toml",
     "pages": lambda _dest: FIXTURES / "pages" / "essgraph.toml",
     "second-plan": lambda _dest: FIXTURES / "second-plan" / "essgraph.toml",
+    "three-plans": lambda _dest: FIXTURES / "three-plans" / "essgraph.toml",
     "sparql": lambda dest: sparql_project(dest) / "essgraph.toml",
     "catalog": lambda dest: catalog_project(dest) / "essgraph.toml",
 }
