@@ -22,7 +22,8 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 import pytest
 
-from essgraph.build.pipeline import Builder, run_integrity_checks
+from essgraph.build.pipeline import Builder
+from essgraph.validate.integrity import run_integrity_checks
 from essgraph.project import load_project
 from essgraph.rdf.parse import read_quads
 from essgraph.validate.shapes import CompiledShapes, load_shapes, validate_batch

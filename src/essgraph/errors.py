@@ -47,6 +47,10 @@ class ValidationFailed(EssgraphError):
     exit_code = EXIT_VIOLATIONS
 
 
+class ShapesError(EssgraphError):
+    """The shapes graph cannot be used (an unknown engine, a feature the chosen engine does not evaluate, a bad path)."""
+
+
 class StoreError(EssgraphError):
     """The store is missing, locked or unusable."""
 

@@ -33,11 +33,13 @@ from essgraph import __version__
 from essgraph.publish.catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifacts
 from essgraph.publish.dumps import sha256_file
 from essgraph.search.index import write_search_index
-from essgraph.errors import QueryError, ValidationFailed
+from essgraph.errors import ValidationFailed
 from essgraph.project import Dataset, Project
 from essgraph.rdf.parse import format_for, read_quads
 from essgraph.build.builds import KEEP_BUILDS, StoreDir
-from essgraph.validate.shapes import CompiledShapes, Result, validate_batch
+from essgraph.validate.integrity import run_integrity_checks
+from essgraph.validate.results import Result
+from essgraph.validate.shapes import CompiledShapes, validate_batch
 from essgraph.rdf.namespaces import sparql_prefixes
 
 Progress = Callable[[str, int, int], None]
@@ -374,31 +376,6 @@ def count_entities(store: ox.Store) -> dict[str, int]:
     counts = {name: int(row[name].value) for name in ("plans", "actions", "organisations")}
     counts["triples"] = len(store)
     return counts
-
-
-def run_integrity_checks(store: ox.Store, queries: tuple[Path, ...], rel=str) -> list[Result]:
-    """Cross-dataset checks: each query SELECTs ?focus ?message and optionally ?path ?value ?severity."""
-    results = []
-    for path in queries:
-        text = path.read_text(encoding="utf-8")
-        try:
-            rows = store.query(text, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise QueryError(f"{rel(path)}: integrity query is not valid SPARQL: {exc}") from None
-        for row in rows:
-            def get(name):
-                try:
-                    term = row[name]
-                except (KeyError, IndexError):
-                    return ""
-                return "" if term is None else term.value
-
-            severity = get("severity") or "Violation"
-            severity = severity.rsplit("#", 1)[-1]
-            results.append(Result(severity if severity in ("Violation", "Warning", "Info") else "Violation",
-                                  get("focus"), get("path"), get("value"), get("message") or path.stem,
-                                  rel(path), "integrity"))
-    return results
 
 
 def _violation_summary(report: BuildReport, limit: int = 20) -> str:

@@ -11,7 +11,9 @@ import rdflib
 from essgraph.errors import ConfigError
 from essgraph.rdf.rdflib_bridge import to_rdflib_graph
 from essgraph.rdf.namespaces import Triples
-from essgraph.validate.shapes import Result, load_shapes, parse_report
+from essgraph.validate.pyshacl_adapter import parse_report
+from essgraph.validate.results import Result
+from essgraph.validate.shapes import load_shapes
 
 SHAPES_DIR = Path("shapes") / "dcat-ap"    # the official DCAT-AP 3.0.1 shapes (this repository's copy)
 

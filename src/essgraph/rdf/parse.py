@@ -46,8 +46,10 @@ def _check_xml(path: Path, data: bytes) -> None:
                              xml.parsers.expat.ErrorString(exc.code)) from None
 
 
-def read_quads(path: Path, base_iri: str, default_graph: ox.NamedNode | None) -> list[ox.Quad]:
-    """Parse one file; triples go to ``default_graph``. Raises :class:`RdfSyntaxError` with line and column."""
+def read_quads(path: Path, base_iri: str, default_graph: ox.NamedNode | None,
+               prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
+    """Parse one file; triples go to ``default_graph``; the file's prefix declarations are added to ``prefixes``
+    when given. Raises :class:`RdfSyntaxError` with line and column."""
     fmt = format_for(path)
     try:
         data = path.read_bytes()
@@ -56,11 +58,14 @@ def read_quads(path: Path, base_iri: str, default_graph: ox.NamedNode | None) ->
     if fmt == ox.RdfFormat.RDF_XML:
         _check_xml(path, data)
     try:
-        quads = list(ox.parse(data, format=fmt, base_iri=base_iri))
+        parser = ox.parse(data, format=fmt, base_iri=base_iri)
+        quads = list(parser)
     except SyntaxError as exc:
         raise RdfSyntaxError(str(path), exc.lineno, exc.offset, _detail(exc)) from None
     except ValueError as exc:  # e.g. a relative IRI that cannot be resolved
         raise RdfSyntaxError(str(path), None, None, str(exc)) from None
+    if prefixes is not None:
+        prefixes.update(parser.prefixes)
     if default_graph is None:
         return quads
     return [q if not isinstance(q.graph_name, ox.DefaultGraph)

@@ -1,115 +1,40 @@
-"""SHACL validation with pySHACL, and the report a person can act on.
+"""The project's shapes, loaded and compiled once, and the validation of a batch of datasets with them.
 
-Each result names the focus node, the path, the value, the message and the shape. Violations stop a build;
-warnings and infos are kept in the build report.
+SHACL Core is evaluated by essgraph's engine (:mod:`.core`) when it supports every feature the shapes use, else by
+pySHACL (:mod:`.pyshacl_adapter`); SHACL-SPARQL constraints always by pyoxigraph (:mod:`.sparql_constraints`).
+Violations stop a build; warnings and infos are kept in the build report.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, SH
 
-from essgraph.errors import EssgraphError, RdfSyntaxError
+from essgraph.errors import ShapesError
+from essgraph.rdf.parse import read_quads
+from essgraph.rdf.rdflib_bridge import to_rdflib_term
+from essgraph.validate.results import Result, pick_message, sort_results, term_text
 
-
-class ShapesError(EssgraphError):
-    """The shapes graph cannot be used (exit code 2, like any unreadable input)."""
-
-SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-
-
-@dataclass(frozen=True)
-class Result:
-    severity: str
-    focus: str
-    path: str
-    value: str
-    message: str
-    shape: str
-    dataset: str = ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    def line(self) -> str:
-        value = f" value {self.value}" if self.value else ""
-        path = f" path {self.path}" if self.path else ""
-        return f"{self.severity}: {self.focus}{path}{value}: {self.message}"
+SHACL_ENGINES = ("auto", "essgraph", "pyshacl")
 
 
 def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
+    """The shapes of ``files`` as one rdflib graph (what pySHACL reads and the engine compiles), parsed by
+    pyoxigraph: syntax errors name file, line and column, and literals keep their lexical form (rdflib's parser
+    would turn ``sh:uniqueLang "1"^^xsd:boolean`` into ``true``, which SHACL does not)."""
     graph = rdflib.Graph()
     for path in files:
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many types; all mean "this shapes file is unreadable"
-            raise RdfSyntaxError(str(path), getattr(exc, "lineno", None), None, str(exc)) from None
+        prefixes: dict[str, str] = {}
+        bnodes: dict = {}
+        for q in read_quads(path, path.resolve().as_uri(), None, prefixes):
+            graph.add((to_rdflib_term(q.subject, bnodes), to_rdflib_term(q.predicate, bnodes),
+                       to_rdflib_term(q.object, bnodes)))
+        for prefix, namespace in prefixes.items():
+            graph.bind(prefix, namespace, override=False)
     return graph
-
-
-def _n3(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, rdflib.URIRef):
-        return str(term)
-    if isinstance(term, rdflib.BNode):
-        return "[]"
-    return term.n3()
-
-
-def _path(graph: rdflib.Graph, node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, rdflib.URIRef):
-        return str(node)
-    inverse = graph.value(node, SH.inversePath)
-    if inverse is not None:
-        return f"^{inverse}"
-    if (node, RDF.first, None) in graph:
-        return " / ".join(str(p) for p in rdflib.collection.Collection(graph, node))
-    return "[complex path]"
-
-
-def _message(graph: rdflib.Graph, result) -> str:
-    messages = list(graph.objects(result, SH.resultMessage))
-    by_lang = {getattr(m, "language", None): str(m) for m in messages}
-    for lang in ("en", None, "fr"):
-        if lang in by_lang:
-            return by_lang[lang]
-    return str(messages[0]) if messages else "constraint not satisfied"
-
-
-def parse_report(report: rdflib.Graph, dataset: str | Callable = "") -> list[Result]:
-    """Results of a pySHACL report graph; ``dataset`` names their dataset, or maps a focus node to it."""
-    dataset_of = dataset if callable(dataset) else (lambda node: dataset)
-    results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        if (None, SH.detail, node) in report:  # a nested result explains another one: counted once, as its parent
-            continue
-        focus = report.value(node, SH.focusNode)
-        results.append(Result(
-            severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation"),
-            focus=_n3(focus),
-            path=_path(report, report.value(node, SH.resultPath)),
-            value=_n3(report.value(node, SH.value)),
-            message=_message(report, node),
-            shape=_n3(report.value(node, SH.sourceShape)),
-            dataset=dataset_of(focus),
-        ))
-    return results
-
-
-def _sorted(results: list[Result]) -> list[Result]:
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return sorted(results, key=lambda r: (order[r.severity], r.focus, r.path, r.value, r.message))
-
-
-SHACL_ENGINES = ("auto", "essgraph", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -118,17 +43,21 @@ class CompiledShapes:
 
     core: rdflib.Graph
     sparql: tuple
-    engine: object = None  # a shacl_engine.Engine, or None to run the core shapes with pySHACL
+    engine: object = None  # a core.Engine, or None to run the core shapes with pySHACL
 
     @classmethod
     def load(cls, files: tuple[Path, ...], engine: str = "auto") -> "CompiledShapes":
-        from essgraph.validate.shacl_core import Engine, supports
-        from essgraph.validate.shacl_sparql import compile_constraints
+        return cls.from_graph(load_shapes(files), engine)
+
+    @classmethod
+    def from_graph(cls, shapes: rdflib.Graph, engine: str = "auto") -> "CompiledShapes":
+        from essgraph.validate.core import Engine, unsupported
+        from essgraph.validate.sparql_constraints import compile_constraints
 
         if engine not in SHACL_ENGINES:
             raise ShapesError(f"unknown SHACL engine {engine!r}", hint="use one of " + ", ".join(SHACL_ENGINES))
-        core, sparql = compile_constraints(load_shapes(files))
-        missing = supports(core)
+        core, sparql = compile_constraints(shapes)
+        missing = unsupported(core)
         if engine == "essgraph" and missing:
             raise ShapesError("the essgraph SHACL engine does not evaluate " + ", ".join(missing),
                               hint="use --shacl-engine pyshacl (or auto)")
@@ -137,61 +66,31 @@ class CompiledShapes:
 
 
 def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShapes) -> dict[str, list[Result]]:
-    """Validate several datasets in one pySHACL run and one pyoxigraph pass; results are split back per dataset.
+    """Validate several datasets in one run; results are split back per dataset (that of their focus node).
 
-    One run for many datasets avoids pySHACL's fixed cost per call (about 0.25 s here). Core SHACL constraints only
+    One run for many datasets avoids pySHACL's fixed cost per call (about 0.25 s here). SHACL Core constraints only
     look at a focus node's own triples, and datasets do not describe each other's resources, so a dataset's results
     do not depend on the others in its batch (which is what lets them be cached per dataset).
     """
-    from essgraph.rdf.rdflib_bridge import to_rdflib_term
-    from essgraph.validate.shacl_sparql import evaluate
+    from essgraph.validate.core import DataGraph
+    from essgraph.validate.sparql_constraints import evaluate
 
-    owner: dict = {}
-    for ds_id, quads in batch:
-        for q in quads:
-            owner.setdefault(q.subject, ds_id)
+    data = DataGraph(batch)
+    first = batch[0][0]
     results: dict[str, list[Result]] = {ds_id: [] for ds_id, _ in batch}
-    store = ox.Store()
-    store.extend(q for _, quads in batch for q in quads)
     if shapes.engine is not None:
-        for f in shapes.engine.validate(store):
-            ds_id = owner.get(f.focus, batch[0][0])
-            results[ds_id].append(Result(f.severity, _ox_text(f.focus), f.path, _ox_text(f.value, literal=True),
-                                         f.message, f.shape, ds_id))
+        for f in shapes.engine.validate(data):
+            ds_id = data.owner.get(f.focus, first)
+            results[ds_id].append(Result(f.severity, term_text(f.focus), f.path_text, term_text(f.value, literal=True),
+                                         f.message, f.shape.label, ds_id))
     elif len(shapes.core):
-        from pyshacl import validate  # imported lazily: slow to import and not needed to serve
+        from essgraph.validate.pyshacl_adapter import validate_with_pyshacl
 
-        bnodes: dict = {}
-        data = rdflib.Graph()
-        rdf_owner = {}
-        for ds_id, quads in batch:
-            for q in quads:
-                s = to_rdflib_term(q.subject, bnodes)
-                data.add((s, to_rdflib_term(q.predicate, bnodes), to_rdflib_term(q.object, bnodes)))
-                rdf_owner.setdefault(s, ds_id)
-        _conforms, report, _text = validate(
-            data, shacl_graph=shapes.core, inference="none", advanced=True, allow_warnings=True,
-            allow_infos=True, abort_on_first=False, meta_shacl=False,
-        )
-        if not isinstance(report, rdflib.Graph):  # pySHACL's ValidationFailure: the shapes themselves are broken
-            raise ShapesError(f"the shapes cannot be applied: {report}", hint="fix the shapes files")
-        first = batch[0][0]
-        for r in parse_report(report, lambda node: rdf_owner.get(node, first)):
+        for r in validate_with_pyshacl(batch, shapes.core):
             results[r.dataset].append(r)
     if shapes.sparql:
-        for c, focus, path, value, messages in evaluate(store, shapes.sparql):
-            ds_id = owner.get(focus, batch[0][0])
-            message = messages.get("en") or messages.get(None) or next(iter(messages.values()), c.shape)
-            results[ds_id].append(Result(c.severity, _ox_text(focus), path, _ox_text(value, literal=True),
-                                         message, c.shape, ds_id))
-    return {ds_id: _sorted(r) for ds_id, r in results.items()}
-
-
-def _ox_text(term, literal: bool = False) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "[]"
-    return str(term) if literal else term.value
+        for c, focus, path, value, messages in evaluate(data, shapes.sparql):
+            ds_id = data.owner.get(focus, first)
+            results[ds_id].append(Result(c.severity, term_text(focus), path, term_text(value, literal=True),
+                                         pick_message(messages) or c.shape, c.shape, ds_id))
+    return {ds_id: sort_results(r) for ds_id, r in results.items()}

@@ -18,16 +18,19 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import SH
 
-from essgraph.errors import EssgraphError
+from essgraph.errors import EssgraphError, ShapesError
+from essgraph.validate.core.data import DataGraph
+from essgraph.validate.core.targets import Classes, compile_targets, sparql_prefixes
+from essgraph.validate.results import severity_name
 
 
 @dataclass(frozen=True)
 class SparqlConstraint:
     shape: str
     query: str
-    targets: tuple[tuple[str, str], ...]   # (kind, IRI) for class/node/subjectsOf/objectsOf; (select, query)
+    targets: tuple   # as compiled by core.targets.compile_targets
     messages: tuple[tuple[str | None, str], ...]
     severity: str
     path: str = ""
@@ -37,9 +40,8 @@ _VAR_IN_TRIPLE = re.compile(r"\$this\s+[<\w?$:^]|[>\w]\s+\$this\b")
 
 
 def compile_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[SparqlConstraint, ...]]:
-    """Split ``shapes`` into the core shapes (for pySHACL) and the SPARQL constraints (for pyoxigraph)."""
-    from essgraph.validate.shapes import SEVERITIES, ShapesError  # circular at import time only
-
+    """Split ``shapes`` into the core shapes (for the SHACL Core engine or pySHACL) and the SPARQL constraints (for
+    pyoxigraph)."""
     core = rdflib.Graph()
     for prefix, ns in shapes.namespaces():
         core.bind(prefix, ns, override=True)
@@ -66,7 +68,7 @@ def compile_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[Sparq
             path = str(path_node)
             text = text.replace("$PATH", f"<{path}>")
             owner = next(iter(shapes.subjects(SH.property, shape)), shape)
-        targets = _targets(shapes, owner)
+        targets = compile_targets(shapes, owner)
         if not targets:
             raise ShapesError(f"shape {owner}: a shape with a SPARQL constraint needs a target")
         severity_node = shapes.value(node, SH.severity) or shapes.value(shape, SH.severity)
@@ -74,59 +76,13 @@ def compile_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[Sparq
             tuple((getattr(m, "language", None), str(m)) for m in shapes.objects(shape, SH.message))
         constraints.append(SparqlConstraint(
             shape=str(shape) if isinstance(shape, rdflib.URIRef) else str(owner),
-            query=_prefixes(shapes, node) + text,
+            query=sparql_prefixes(shapes, node) + text,
             targets=targets,
             messages=messages,
-            severity=SEVERITIES.get(severity_node, "Violation"),
+            severity=severity_name(severity_node),
             path=path,
         ))
     return core, tuple(constraints)
-
-
-def _targets(shapes: rdflib.Graph, shape) -> tuple[tuple[str, str], ...]:
-    found = []
-    for kind, pred in (("class", SH.targetClass), ("node", SH.targetNode), ("subjectsOf", SH.targetSubjectsOf),
-                       ("objectsOf", SH.targetObjectsOf)):
-        found += [(kind, str(v)) for v in shapes.objects(shape, pred)]
-    for target in shapes.objects(shape, SH.target):  # SHACL-AF SPARQL-based targets
-        select = shapes.value(target, SH.select)
-        if select is not None:
-            found.append(("select", _prefixes(shapes, target) + str(select)))
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        found.append(("class", str(shape)))
-    return tuple(found)
-
-
-def _prefixes(shapes: rdflib.Graph, node) -> str:
-    lines = []
-    for ontology in shapes.objects(node, SH.prefixes):
-        for decl in shapes.objects(ontology, SH.declare):
-            prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
-            if prefix is not None and ns is not None:
-                lines.append(f"PREFIX {prefix}: <{ns}>")
-    return "\n".join(dict.fromkeys(lines)) + "\n"
-
-
-_TARGET_QUERIES = {
-    "class": "SELECT DISTINCT ?this WHERE {{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {iri} }}",
-    "subjectsOf": "SELECT DISTINCT ?this WHERE {{ ?this {iri} ?o }}",
-    "objectsOf": "SELECT DISTINCT ?this WHERE {{ ?s {iri} ?this }}",
-}
-
-
-def _focus_nodes(store: ox.Store, targets) -> set:
-    nodes = set()
-    for kind, iri in targets:
-        if kind == "select":
-            nodes.update(row["this"] for row in store.query(iri, use_default_graph_as_union=True))
-            continue
-        node = ox.NamedNode(iri)  # a validated IRI: safe in the query text
-        if kind == "node":
-            nodes.add(node)
-            continue
-        for row in store.query(_TARGET_QUERIES[kind].format(iri=node), use_default_graph_as_union=True):
-            nodes.add(row["this"])
-    return nodes
 
 
 def _render(template: str, row, names: list[str]) -> str:
@@ -138,10 +94,12 @@ def _render(template: str, row, names: list[str]) -> str:
     return re.sub(r"\{[?$](\w+)\}", sub, template)
 
 
-def evaluate(store: ox.Store, constraints: tuple[SparqlConstraint, ...]):
-    """Yield (constraint, focus, path, value, messages) for every violating row (union of the store's graphs)."""
+def evaluate(data: DataGraph, constraints: tuple[SparqlConstraint, ...]):
+    """Yield (constraint, focus, path, value, messages) for every violating row (union of the data's graphs)."""
+    store = data.store
+    classes = Classes(data)
     for c in constraints:
-        focus = _focus_nodes(store, c.targets)
+        focus = set(classes.focus_nodes(c.targets))
         if not focus:
             continue
         try:
