@@ -1,6 +1,6 @@
 """Shared fixtures: the session's builds (one per project, see support/projects.py) and writable project copies.
 
-Layout of tests/: one folder per package of src/essgraph (build/, publish/, sparql/, web/, cli/), data/ for the
+Layout of tests/: one folder per package of src/essgraph (build/, validate/, publish/, sparql/, web/, cli/), data/ for the
 project's own data (plan cards, competency queries), process/ for the tests that need real ``essgraph serve``
 processes (signals, worker processes, isolation) and browser/ for headless Chromium; helpers in support/.
 """

@@ -12,14 +12,14 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from essgraph.errors import ShapesError
 from essgraph.project import load_project
 from essgraph.rdf.parse import read_quads
-from essgraph.errors import ShapesError
 from essgraph.validate.core import unsupported
 from essgraph.validate.shapes import CompiledShapes, load_shapes, validate_batch
+from support.projects import ROOT
 from test_shapes import BASE, FIXTURES, fixture_quads, manifest
 
-ROOT = Path(__file__).resolve().parent.parent
 PROJECT = load_project(ROOT / "essgraph.toml")
 
 

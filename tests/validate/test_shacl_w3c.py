@@ -26,8 +26,9 @@ from essgraph.rdf.rdflib_bridge import to_ox_term, to_rdflib_term
 from essgraph.validate.core import DataGraph, unsupported
 from essgraph.validate.results import path_text
 from essgraph.validate.shapes import CompiledShapes, load_shapes
+from support.projects import FIXTURES
 
-SUITE = Path(__file__).resolve().parent / "fixtures" / "w3c-shacl" / "core"
+SUITE = FIXTURES / "w3c-shacl" / "core"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
 ANY_BNODE = "_:any"

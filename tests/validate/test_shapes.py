@@ -23,14 +23,14 @@ import pyoxigraph as ox
 import pytest
 
 from essgraph.build.pipeline import Builder
-from essgraph.validate.integrity import run_integrity_checks
 from essgraph.project import load_project
 from essgraph.rdf.parse import read_quads
+from essgraph.validate.integrity import run_integrity_checks
 from essgraph.validate.shapes import CompiledShapes, load_shapes, validate_batch
+from support.projects import FIXTURES as FIXTURES_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
-SECOND_PLAN = Path(__file__).resolve().parent / "fixtures" / "second-plan"
+BROKEN = FIXTURES_DIR / "broken"
+SECOND_PLAN = FIXTURES_DIR / "second-plan"
 BASE = "http://127.0.0.1:8000/"
 PLAN = BASE + "id/plan/saint-maur-des-fosses-2021/"
 PREFIXES = {
