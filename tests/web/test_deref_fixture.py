@@ -3,7 +3,8 @@
 The fixture (tests/fixtures/pages) holds two plans modelled per docs/modelling.md, a snapshot of the ontology and of
 concept schemes, and reference data. Each subject IRI under the base, the ontology, each of its terms, each concept
 scheme and each concept is fetched as HTML, Turtle, JSON-LD, N-Triples and RDF/XML (and by its format URLs); every
-RDF answer is parsed and all four must describe the same graph; rdflib reads a sample of them too and must agree.
+RDF answer is parsed, must state everything the data states about the IRI, and all four must describe the same
+graph; rdflib reads a sample of them too and must agree.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ def test_every_iri_dereferences_in_every_format(built, live, client):
     assert len(checked) >= 40
     contexts = Contexts(client)
     with ThreadPoolExecutor(2) as pool:
-        problems = [p for found in pool.map(lambda i: check_one(client, live.base, i, cross_check=i in checked,
-                                                                contexts=contexts), iris) for p in found]
+        problems = [p for found in pool.map(lambda i: check_one(client, live.base, i, built.memory,
+                                                                cross_check=i in checked, contexts=contexts), iris)
+                    for p in found]
     assert not problems, "\n".join(problems[:40])
 
 

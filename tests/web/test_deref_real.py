@@ -1,7 +1,7 @@
 """Every IRI of the real project (essgraph.toml) dereferences in every format (in-process).
 
-Every IRI is fetched in the four RDF formats and as HTML; every answer is parsed by pyoxigraph and the four graphs
-must be the same; rdflib reads a sample of them and must agree (every kind of page is cross-checked on the fixture
+Every IRI is fetched in the four RDF formats and as HTML; every answer is parsed by pyoxigraph, must state
+everything the data states about the IRI, and the four graphs must be the same; rdflib reads a sample of them and must agree (every kind of page is cross-checked on the fixture
 project, tests/web/test_deref_fixture.py). The project's data must build: no skip.
 """
 
@@ -26,7 +26,7 @@ def test_every_iri_of_the_real_project_dereferences_in_every_format(built, live,
     checked = sample(live.base, iris, 25, every_kind=False)   # every kind is cross-checked on the fixture project
     contexts = Contexts(client)
     with ThreadPoolExecutor(2) as pool:
-        problems = [p for found in pool.map(lambda i: check_one(client, live.base, i, explicit=False,
+        problems = [p for found in pool.map(lambda i: check_one(client, live.base, i, built.memory, explicit=False,
                                                                 cross_check=i in checked, contexts=contexts), iris)
                     for p in found]
     assert not problems, f"{len(problems)} problems, first ones:\n" + "\n".join(problems[:40])
