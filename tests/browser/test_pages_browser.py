@@ -1,6 +1,7 @@
 """A reader in headless Chromium: home -> plan -> action -> organisation -> back, with the mouse and the keyboard,
-on a real server (``essgraph serve``: the browser needs a socket). Checks what is seen, that links work, that hostile literals never run, contrast and small screens.
-Needs Debian's chromium (skipped with the reason when it is missing)."""
+on a real server (``essgraph serve``: the browser needs a socket). Checks what is seen, that links work, that
+hostile literals never run, contrast and small screens. Needs Debian's chromium (skipped with the reason when it is
+missing)."""
 
 from __future__ import annotations
 
