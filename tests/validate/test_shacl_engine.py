@@ -87,3 +87,15 @@ def test_recursive_shapes_over_cyclic_data_end(tmp_path: Path):
         ("http://e/a", "http://e/knows", "http://e/b"),  # b does not conform to Person: it has no name
         ("http://e/b", "http://e/name", ""),
     ]
+
+
+@pytest.mark.parametrize("engine", ["essgraph", "auto", "pyshacl"])
+def test_a_malformed_path_is_a_shapes_error_with_every_engine(tmp_path: Path, engine: str):
+    """No traceback: the essgraph engine refuses a path it does not know, pySHACL's load error is wrapped."""
+    shapes = tmp_path / "bad-path.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                      "<http://e/S> a sh:PropertyShape ; sh:targetClass <http://e/C> ;\n"
+                      "  sh:path [ sh:somePath <http://e/p> ] ; sh:minCount 1 .\n")
+    quads = [ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode(str(rdflib.RDF.type)), ox.NamedNode("http://e/C"))]
+    with pytest.raises(ShapesError, match="somePath"):
+        validate_batch([("d", quads)], CompiledShapes.load((shapes,), engine))

@@ -43,6 +43,7 @@ def parse_report(report: rdflib.Graph, dataset: str | Callable = "") -> list[Res
 def validate_with_pyshacl(batch: list[tuple[str, list[ox.Quad]]], shapes: rdflib.Graph) -> list[Result]:
     """The results of pySHACL on the union of the batch's datasets, each given the dataset of its focus node."""
     from pyshacl import validate
+    from pyshacl.errors import ReportableRuntimeError
 
     from essgraph.rdf.rdflib_bridge import to_rdflib_term
 
@@ -54,10 +55,13 @@ def validate_with_pyshacl(batch: list[tuple[str, list[ox.Quad]]], shapes: rdflib
             s = to_rdflib_term(q.subject, bnodes)
             data.add((s, to_rdflib_term(q.predicate, bnodes), to_rdflib_term(q.object, bnodes)))
             owner.setdefault(s, ds_id)
-    _conforms, report, _text = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-        allow_infos=True, abort_on_first=False, meta_shacl=False,
-    )
+    try:
+        _conforms, report, _text = validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+            allow_infos=True, abort_on_first=False, meta_shacl=False,
+        )
+    except ReportableRuntimeError as exc:  # malformed shapes (ShapeLoadError, ConstraintLoadError...)
+        raise ShapesError(f"the shapes cannot be applied: {exc.message}", hint="fix the shapes files") from None
     if not isinstance(report, rdflib.Graph):  # pySHACL's ValidationFailure: the shapes themselves are broken
         raise ShapesError(f"the shapes cannot be applied: {report}", hint="fix the shapes files")
     first = batch[0][0]
