@@ -90,6 +90,7 @@ class Engine:
     def __init__(self, shapes: rdflib.Graph):
         compiler = Compiler(shapes)
         top = [compiler.shape(n) for n in sorted(shape_nodes(shapes), key=str)]
+        compiler.mark_recursive()
         self.shapes = [s for s in top if s.targets and not s.deactivated]
 
     def validate(self, data: DataGraph) -> list[Finding]:
@@ -114,21 +115,28 @@ class Run:
 
     def check(self, shape: Shape, focus, first_only: bool = False) -> list[Finding]:
         """The findings of ``shape`` for ``focus`` (only the first one when ``first_only``)."""
-        key = (id(shape), focus)
-        if shape.deactivated or key in self.active:
-            return []  # a shape checked again inside its own check is taken to hold (SHACL 1.0 §3.4.3 leaves it open)
-        self.active.add(key)
-        try:
-            nodes = values(self.data, focus, shape.path) if shape.path is not None else [focus]
-            findings: list[Finding] = []
-            for constraint in shape.constraints:
-                for finding in constraint.evaluate(self, shape, focus, nodes):
-                    findings.append(finding)
-                    if first_only:
-                        return findings
-            return findings
-        finally:
-            self.active.discard(key)
+        if shape.deactivated:
+            return []
+        if shape.recursive:
+            key = (id(shape), focus)
+            if key in self.active:
+                return []  # a shape met again inside its own check holds (SHACL 1.0 §3.4.3 leaves it open)
+            self.active.add(key)
+            try:
+                return self._check(shape, focus, first_only)
+            finally:
+                self.active.discard(key)
+        return self._check(shape, focus, first_only)
+
+    def _check(self, shape: Shape, focus, first_only: bool) -> list[Finding]:
+        nodes = values(self.data, focus, shape.path) if shape.path is not None else [focus]
+        findings: list[Finding] = []
+        for constraint in shape.constraints:
+            for finding in constraint.evaluate(self, shape, focus, nodes):
+                findings.append(finding)
+                if first_only:
+                    return findings
+        return findings
 
     def conforms(self, shape: Shape, node) -> bool:
         return not self.check(shape, node, first_only=True)

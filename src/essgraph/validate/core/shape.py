@@ -29,6 +29,7 @@ class Shape:
     severity_iri: rdflib.URIRef = SH.Violation  # sh:severity: any IRI (SHACL 1.0 §2.1.5)
     message: str = ""             # the sh:message results carry, "" for the component's default
     deactivated: bool = False
+    recursive: bool = False       # refers to itself through sh:node, sh:property, sh:and…: checked with a guard
 
     @property
     def severity(self) -> str:
@@ -42,11 +43,34 @@ class Compiler:
     def __init__(self, graph: rdflib.Graph):
         self.graph = graph
         self.shapes: dict = {}
+        self.refers: dict = {}   # shape node -> the shape nodes its constraints refer to
+        self._compiling: list = []
 
     def shape(self, node) -> Shape:
+        if self._compiling:
+            self.refers[self._compiling[-1]].add(node)
         shape = self.shapes.get(node)
         if shape is not None:
             return shape
+        self.refers[node] = set()
+        self._compiling.append(node)
+        try:
+            return self._compile(node)
+        finally:
+            self._compiling.pop()
+
+    def mark_recursive(self) -> None:
+        """Flag the shapes that can reach themselves through the shapes their constraints refer to."""
+        for node, shape in self.shapes.items():
+            seen, todo = set(), list(self.refers[node])
+            while todo and node not in seen:
+                n = todo.pop()
+                if n not in seen:
+                    seen.add(n)
+                    todo.extend(self.refers.get(n, ()))
+            shape.recursive = node in seen
+
+    def _compile(self, node) -> Shape:
         g = self.graph
         shape = self.shapes[node] = Shape(node, str(node) if isinstance(node, rdflib.URIRef) else "[]")
         path = g.value(node, SH.path)

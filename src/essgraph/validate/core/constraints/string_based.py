@@ -109,5 +109,5 @@ class UniqueLang(Constraint):
         for v in values:
             if isinstance(v, ox.Literal) and v.language:
                 seen[v.language.lower()] = seen.get(v.language.lower(), 0) + 1
-        for language in sorted(tag for tag, n in seen.items() if n > 1):
+        for language in sorted(tag for tag, n in seen.items() if n > 1) if len(seen) < len(values) else ():
             yield self.finding(shape, focus, None, f"Language {language} used more than once")
