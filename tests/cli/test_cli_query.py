@@ -128,6 +128,18 @@ def test_service_is_refused_and_nothing_is_sent(project):
         listener.close()
 
 
+def test_a_service_clause_hidden_from_the_tokens_is_refused_on_the_parsed_form(project):
+    listener = Listener()
+    try:
+        hidden = f"SELECT * WHERE {{ ?s ?p ?o FILTER(?a<?b)SERVICE#>\n<{listener.url}sparql> {{ }} }}"
+        done = query(project, hidden)
+        assert done.returncode == 2 and "SERVICE (federated query) at line 1, column 40" in done.stderr
+        time.sleep(0.3)
+        assert listener.received == []
+    finally:
+        listener.close()
+
+
 def test_the_row_cap_is_the_servers(project):
     assert query(project, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5", "--max-rows", "5").returncode == 0
     over = query(project, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 6", "--max-rows", "5")

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from essgraph.settings import Settings
+from support.sparql_corpus import BYPASSES
 from support.sparql import RUNAWAY, RUNAWAY_COUNT, Listener, busy, no_leak, wait_until, worker_pids
 
 TIMEOUT_S = 2.0
@@ -233,6 +234,21 @@ def test_no_query_makes_the_server_send_a_request(server, listener):
     assert listener.received == []
 
 
+@pytest.mark.parametrize("name", sorted(BYPASSES))
+def test_no_bypass_of_the_service_check_makes_the_server_send_a_request(server, listener, name):
+    """Each bypass of the corpus (tests/sparql_corpus.py) is refused as a SERVICE clause — decided on the query's
+    parsed form in the worker, not left to the kernel filter (which would answer network_refused)."""
+    for method in ("GET", "POST"):
+        query = BYPASSES[name].format(u=listener.url)
+        if method == "GET":
+            r = httpx.get(server.url + "/sparql", params={"query": query}, timeout=30)
+        else:
+            r = post(server, query)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "service_refused", (method, r.text)
+    time.sleep(0.3)
+    assert listener.received == []
+
+
 @pytest.mark.parametrize("query", [
     'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/> { ?a ?b ?c }" }',
     "SELECT * WHERE { ?s ?p '''\nSERVICE <http://127.0.0.1:9/> {}\n''' }",
@@ -250,13 +266,13 @@ SANDBOXED = """
 import json, sys
 import pyoxigraph as ox
 from essgraph.sparql import sandbox
-from essgraph.sparql.execute import Job, execute
+from essgraph.sparql.execute import Job, evaluate
 if sys.argv[2] == "sandboxed":
     assert sandbox.deny_network()
 from essgraph.errors import QueryError
 job = Job(f"SELECT * WHERE {{ SERVICE <{sys.argv[1]}sparql> {{ ?s ?p ?o }} }}", "application/sparql-results+json", 100)
 try:
-    execute(ox.Store(), job)
+    evaluate(ox.Store(), job)
     print(json.dumps("answered"))
 except QueryError as exc:
     print(json.dumps(exc.code))
@@ -278,3 +294,25 @@ def test_the_worker_sandbox_stops_service_even_past_the_check(listener):
     run("open")  # pyoxigraph on its own: the listener receives the SERVICE request
     assert wait_until(lambda: listener.received, timeout=5)
     assert listener.received[0].startswith(b"POST /sparql")
+
+
+NO_SECCOMP = ("-c", "import platform, sys; platform.machine = lambda: 'sparc'; from essgraph.cli import main; "
+              "sys.exit(main(sys.argv[1:]))")
+
+
+def test_without_the_kernel_filter_the_server_runs_no_query(builds, listener):
+    """Fail closed: where the seccomp filter cannot be installed (here: an architecture it has no table for), the
+    server still serves its pages, but every query is answered 503 sandbox_unavailable and none runs."""
+    srv = builds["sparql"].process(python_args=NO_SECCOMP, max_concurrent_queries=1)
+    try:
+        assert httpx.get(srv.url + "/-/health", timeout=30).status_code == 200
+        for query in ("ASK {}", BYPASSES["less-than-then-iri-lookalike"].format(u=listener.url)):
+            r = post(srv, query)
+            assert r.status_code == 503, r.text
+            error = r.json()["error"]
+            assert error["code"] == "sandbox_unavailable" and "sparc" in error["message"]
+        time.sleep(0.3)
+        assert listener.received == []
+        assert "SPARQL queries are refused" in srv.output()
+    finally:
+        srv.close()

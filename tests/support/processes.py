@@ -67,10 +67,11 @@ class Server:
     It serves the project of ``cwd`` (building it first when it has no store). ``port`` is the port to listen on
     (a free one by default); the base IRI is the server's own address unless ``env`` sets ESSGRAPH_BASE_IRI — a
     server may serve a shared build made for another address, as long as nothing it is asked follows a link.
+    ``python_args`` replace ``-m essgraph`` (a test may run the CLI's ``main`` under a patch).
     """
 
     def __init__(self, cwd: Path, *args: str, env: dict | None = None, port: int | None = None,
-                 ready_timeout: float = 120):
+                 ready_timeout: float = 120, python_args: tuple[str, ...] = ("-m", "essgraph")):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = clean_env(env)
@@ -78,7 +79,7 @@ class Server:
         self.base = full_env["ESSGRAPH_BASE_IRI"]
         self.log_path = cwd / f"server-{self.port}.log"
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "essgraph", "serve", "--port", str(self.port), *args],
+        self.proc = subprocess.Popen([sys.executable, *python_args, "serve", "--port", str(self.port), *args],
                                      cwd=cwd, env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:

@@ -145,13 +145,14 @@ class Built:
             self._server = self.process(port=self.port)
         return self._server
 
-    def process(self, port: int | None = None, **settings) -> Server:
+    def process(self, port: int | None = None, python_args: tuple[str, ...] = ("-m", "essgraph"),
+                **settings) -> Server:
         """Another ``essgraph serve`` of this build with these settings (the caller closes it); on a free port
-        unless ``port`` is given, with the build's base IRI."""
+        unless ``port`` is given, with the build's base IRI; ``python_args`` as for :class:`Server`."""
         env = {"ESSGRAPH_CONFIG": str(self.config), "ESSGRAPH_STORE": str(self.store),
                "ESSGRAPH_BASE_IRI": self.base, "ESSGRAPH_LOG_LEVEL": "warning"}
         env.update({f"ESSGRAPH_{k.upper()}": str(v) for k, v in settings.items()})
-        return Server(self.workdir, env=env, port=port)
+        return Server(self.workdir, env=env, port=port, python_args=python_args)
 
     def close(self) -> None:
         for served in self._served.values():

@@ -10,7 +10,9 @@ counted while the engine writes them, and writing stops as soon as the cap is pa
 * ASK: one boolean.
 
 The format is named by its media type and resolved by pyoxigraph (``from_media_type``): no format table here.
-Every failure a client may see is raised as a :class:`~essgraph.errors.QueryError`.
+Every failure a client may see is raised as a :class:`~essgraph.errors.QueryError`. Before anything runs, the
+query's parsed form is checked for SERVICE (:func:`essgraph.sparql.guard.refuse_service`), here, in the confined
+query process, where the time limit bounds the cost of reading a pathological text.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pyoxigraph as ox
 
 from essgraph.errors import QueryError, QueryLimitError, QueryRefused, QuerySyntaxError, QueryUnavailable
 from essgraph.rdf.namespaces import PREFIXES
+from essgraph.sparql.guard import refuse_service
 
 _WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
 _SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
@@ -114,7 +117,14 @@ def stopped(memory_mib: int) -> QueryLimitError:
 
 
 def execute(store: ox.Store, job: Job) -> Answer:
-    """Run ``job`` on ``store`` and write its whole answer; raises QueryError for anything a client may see."""
+    """Check ``job`` for SERVICE on its parsed form, run it on ``store`` and write its whole answer; raises
+    QueryError for anything a client may see."""
+    refuse_service(job.query, base=job.base_iri is not None)
+    return evaluate(store, job)
+
+
+def evaluate(store: ox.Store, job: Job) -> Answer:
+    """Run ``job`` without the SERVICE check (the kernel filter of the process is then the only guard)."""
     try:
         result = store.query(job.query, **_query_args(job))
         if isinstance(result, ox.QueryBoolean):

@@ -3,15 +3,23 @@
 * SPARQL Update: published data changes only by rebuilding it from its sources, never through a query.
 * ``SERVICE`` (federated query): no query ever makes this tool send a request to another host.
 
-Both are found on the query's tokens (:mod:`essgraph.sparql.lexer`), so the same letters in a string, an IRI, a
-comment or a name do not count. The kernel filter of the query processes (:mod:`essgraph.sparql.sandbox`) is the
-second, independent layer: a query is never run without it.
+Two checks, then the kernel:
+
+* :func:`check_query`, on the query's tokens (:mod:`essgraph.sparql.lexer`), in the server process (or the CLI's)
+  before anything else: cheap and linear, it refuses updates and plain SERVICE clauses at once, and finds the
+  query form for content negotiation. Tokens alone can be fooled (``FILTER(?a<?b)SERVICE#>`` …).
+* :func:`refuse_service`, on the query's parsed form, in the query process just before it runs
+  (:mod:`essgraph.sparql.syntax` reads the text as pyoxigraph does): this is the decision. A text it cannot read to
+  its end is refused when it contains the letters of SERVICE anywhere.
+* The query process has no network at all (seccomp, :mod:`essgraph.sparql.sandbox`), and no query runs where that
+  filter cannot be installed.
 """
 
 from __future__ import annotations
 
 from essgraph.errors import QueryRefused
-from essgraph.sparql.lexer import QueryInfo, analyse
+from essgraph.sparql.lexer import QueryInfo, analyse, position
+from essgraph.sparql.syntax import names_service, read_query
 
 
 def read_only() -> QueryRefused:
@@ -26,9 +34,27 @@ def check_query(text: str) -> QueryInfo:
     if info.update:
         raise read_only()
     if info.service:
-        line, column = info.service
-        raise QueryRefused(f"SERVICE (federated query) at line {line}, column {column} is not allowed: essgraph "
-                           "never sends a request to another host",
-                           "query the other endpoint yourself, or download this endpoint's data and combine them",
-                           code="service_refused")
+        raise service_refused(*info.service)
     return info
+
+
+def service_refused(line: int, column: int) -> QueryRefused:
+    return QueryRefused(f"SERVICE (federated query) at line {line}, column {column} is not allowed: essgraph "
+                        "never sends a request to another host",
+                        "query the other endpoint yourself, or download this endpoint's data and combine them",
+                        code="service_refused")
+
+
+def refuse_service(text: str, base: bool = True) -> None:
+    """Raise QueryRefused when pyoxigraph would read a SERVICE clause in ``text`` (or when the text cannot be read
+    to its end and contains the letters of SERVICE); ``base``: relative IRIs resolve against a base IRI."""
+    reading = read_query(text, base)
+    if reading.ok:
+        if reading.services:
+            raise service_refused(*position(text, reading.services[0]))
+        return
+    if names_service(text):
+        line, column = position(text, reading.error_at or 0)
+        raise QueryRefused(f"the query cannot be read past line {line}, column {column}, and it contains the word "
+                           "SERVICE: it is refused, since essgraph runs a query only once sure it calls no other "
+                           "service", "fix the syntax near that position (SPARQL 1.1)", code="service_refused")

@@ -4,7 +4,12 @@ It answers: which query form (SELECT, ASK, CONSTRUCT, DESCRIBE), whether the tex
 ``SERVICE`` keyword occurs, and whether the query has its own dataset clause (``FROM``/``FROM NAMED``). Keywords
 are only recognised as keyword tokens: the same letters inside a string literal, an IRI, a comment, a prefixed
 name (``ex:service``), a variable (``?service``), a blank node label or a language tag (``"x"@service``) do not
-count. The token rules follow the SPARQL 1.1 grammar's terminals (section 19.8), as pyoxigraph applies them.
+count. The token rules follow the SPARQL 1.1 grammar's terminals (section 19.8).
+
+Tokens are read without the grammar, so this is the cheap early check (in the server process, linear time), not
+the decision on SERVICE: pyoxigraph reads ``<`` as less-than or as an IRI by its position in the grammar, and its
+keywords have no word boundary. The decision is made on the parsed form, in the query process
+(:mod:`essgraph.sparql.syntax`, :func:`essgraph.sparql.guard.refuse_service`).
 """
 
 from __future__ import annotations
