@@ -1,4 +1,4 @@
-"""The ``essgraph`` command: build, validate, query, export, serve.
+"""The ``essgraph`` command: build, validate, query, export, serve; import and template (plan workbooks).
 
 Exit codes: 0 success (data conforms), 1 the data has SHACL violations, 2 unreadable input or bad usage
 (project file, syntax error, missing store, bad query or parameter, a store or output path that cannot be
@@ -78,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8000)")
     p.add_argument("--workers", type=int, help="worker processes (default 1)")
+
+    from essgraph.intake.commands import add_parsers
+
+    add_parsers(sub, _common, EPILOG)
     return parser
 
 
@@ -283,8 +287,20 @@ def cmd_serve(args) -> int:
         sock.close()
     return EXIT_OK if started else EXIT_UNAVAILABLE
 
+def cmd_import(args) -> int:
+    from essgraph.intake.commands import cmd_import as run
+
+    return run(args, _settings(args))
+
+
+def cmd_template(args) -> int:
+    from essgraph.intake.commands import cmd_template as run
+
+    return run(args, _settings(args))
+
+
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "export": cmd_export,
-            "serve": cmd_serve}
+            "serve": cmd_serve, "import": cmd_import, "template": cmd_template}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,14 @@ Example::
     [[dataset.graph]]
     iri = "graph/plan/saint-maur-des-fosses-2021"
     files = ["data/plans/saint-maur-des-fosses-2021/*.ttl"]
+
+A plan dataset may also list its own ``files``: workbooks or data packages of the plan template (converted by the
+build, see :mod:`essgraph.intake`) and RDF files (graph ``graph/plan/{id}``)::
+
+    [[dataset]]
+    id = "my-city-2024"
+    kind = "plan"
+    files = ["plans/my-city-2024.xlsx"]
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from essgraph.errors import ConfigError
+from essgraph.intake.read import is_workbook
 from essgraph.rdf.parse import format_for
 
 DATASET_KINDS = ("vocabulary", "reference", "plan")
@@ -54,10 +63,12 @@ class Dataset:
     kind: str
     graphs: tuple[GraphSource, ...]
     title: str = ""
+    #: workbooks or data packages the build converts into this (plan) dataset's graphs (essgraph.intake)
+    workbooks: tuple[Path, ...] = ()
 
     @property
     def files(self) -> tuple[Path, ...]:
-        return tuple(f for g in self.graphs for f in g.files)
+        return tuple(f for g in self.graphs for f in g.files) + self.workbooks
 
 
 ADMS_PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
@@ -95,13 +106,18 @@ class Project:
         for path in files:
             path = path.resolve()
             if not path.is_file():
-                raise ConfigError(f"{path}: no such file", hint="pass existing RDF files to publish")
-            format_for(path)  # refuses unknown extensions early, with the list of known ones
-            ds_id = _slug(path.stem)
+                raise ConfigError(f"{path}: no such file", hint="pass existing RDF files or workbooks to publish")
+            workbook = is_workbook(path)
+            if not workbook:
+                format_for(path)  # refuses unknown extensions early, with the list of known ones
+            ds_id = _slug(path.parent.name if path.name == "datapackage.json" else path.stem)
             while ds_id in taken:
                 ds_id += "-1"
             taken.add(ds_id)
-            extra.append(Dataset(ds_id, "plan", (GraphSource(f"graph/file/{ds_id}", (path,)),), title=path.name))
+            if workbook:  # converted by the build (essgraph.intake): plan id = dataset id unless the plan says one
+                extra.append(Dataset(ds_id, "plan", (), title=path.name, workbooks=(path,)))
+            else:
+                extra.append(Dataset(ds_id, "plan", (GraphSource(f"graph/file/{ds_id}", (path,)),), title=path.name))
         return replace(self, datasets=self.datasets + tuple(extra))
 
 
@@ -144,6 +160,20 @@ def _publisher(meta: dict, where: str) -> Publisher | None:
     if kind and ":" not in kind:
         kind = ADMS_PUBLISHER_TYPES + kind
     return Publisher(values["name"].strip(), values["iri"].strip(), kind, values["homepage"].strip())
+
+
+def _dataset_files(root: Path, entry: dict, ds_id: str, kind: str, where: str):
+    """A dataset's own ``files``: workbooks (converted by the build) and RDF files (graph ``graph/plan/{id}``)."""
+    if "files" not in entry:
+        return (), ()
+    files = _expand(root, entry["files"], f"{where} files")
+    workbooks = tuple(f for f in files if is_workbook(f))
+    rdf = tuple(f for f in files if not is_workbook(f))
+    for f in rdf:
+        format_for(f)
+    if workbooks and kind != "plan":
+        raise ConfigError(f"{where}: workbooks hold plans: this dataset's kind must be 'plan', not {kind!r}")
+    return workbooks, rdf
 
 
 def load_project(config_file: Path) -> Project:
@@ -191,8 +221,12 @@ def load_project(config_file: Path) -> Project:
             for f in files:
                 format_for(f)
             graphs.append(GraphSource(iri, files))
-        if not graphs:
-            raise ConfigError(f"{where}: needs at least one [[dataset.graph]] with files")
-        datasets.append(Dataset(ds_id, kind, tuple(graphs), title=str(entry.get("title", ""))))
+        workbooks, rdf = _dataset_files(root, entry, ds_id, kind, where)
+        if rdf:
+            graphs.insert(0, GraphSource(f"graph/plan/{ds_id}", rdf))
+        if not graphs and not workbooks:
+            raise ConfigError(f"{where}: needs at least one [[dataset.graph]] with files, or its own 'files' "
+                              "(a plan's workbooks or RDF files)")
+        datasets.append(Dataset(ds_id, kind, tuple(graphs), title=str(entry.get("title", "")), workbooks=workbooks))
     return Project(root, config_file, str(meta.get("title", "")), shapes, integrity, tuple(datasets),
                    _publisher(meta, str(config_file)))

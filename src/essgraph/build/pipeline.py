@@ -34,6 +34,8 @@ from essgraph.publish.catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifact
 from essgraph.publish.dumps import sha256_file
 from essgraph.search.index import write_search_index
 from essgraph.errors import ValidationFailed
+from essgraph.intake.sources import Prepared
+from essgraph.intake.sources import prepare as prepare_workbooks
 from essgraph.project import Dataset, Project
 from essgraph.rdf.parse import format_for, read_quads
 from essgraph.build.builds import KEEP_BUILDS, StoreDir
@@ -95,6 +97,7 @@ class Builder:
         self.base_iri = base_iri
         self.store_dir = StoreDir(store_dir, keep_builds) if store_dir else None
         self.progress = progress
+        self.prepared = Prepared()  # workbooks converted for this build (essgraph.intake)
         self.shapes_hash = self._hash_files(project.shapes + project.integrity_queries)
 
     # -- hashing -----------------------------------------------------------------------------------------------
@@ -106,6 +109,8 @@ class Builder:
         return digest.hexdigest()
 
     def _rel(self, path: Path) -> str:
+        if path in self.prepared.origins:  # a file converted from a workbook is named after the workbook
+            return self.prepared.origins[path]
         try:
             return str(path.relative_to(self.project.root))
         except ValueError:
@@ -173,6 +178,16 @@ class Builder:
     # -- the build ---------------------------------------------------------------------------------------------
 
     def run(self, write: bool) -> BuildReport:
+        """Convert the project's workbooks (if any), then build; the converted files are removed afterwards."""
+        project = self.project
+        self.project, self.prepared = prepare_workbooks(project, self._rel)
+        try:
+            return self._run(write)
+        finally:
+            self.prepared.close()
+            self.project = project
+
+    def _run(self, write: bool) -> BuildReport:
         started = time.monotonic()
         states = self._states()
         version = self.data_version(states)
@@ -314,6 +329,7 @@ class Builder:
     def _report(self, store, states, version, started, partial, reused, previous) -> BuildReport:
         results = [r for st in states for r in (st.results or [])]
         results += run_integrity_checks(store, self.project.integrity_queries, self._rel)
+        results = self.prepared.annotate(results, self.base_iri)  # workbook cells of converted plans
         for st in states:
             if not st.triples:
                 st.triples = {iri: _count_graph(store, iri) for iri in _graphs_of(store, st)}

@@ -30,6 +30,8 @@ class Result:
     message: str
     shape: str
     dataset: str = ""
+    location: str = ""       # the workbook cell the focus node comes from (essgraph.intake), when it does
+    message_fr: str = ""     # the French message, given with the location
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -37,7 +39,9 @@ class Result:
     def line(self) -> str:
         value = f" value {self.value}" if self.value else ""
         path = f" path {self.path}" if self.path else ""
-        return f"{self.severity}: {self.focus}{path}{value}: {self.message}"
+        where = f"{self.location}: " if self.location else ""
+        french = f" / {self.message_fr}" if self.message_fr else ""
+        return f"{where}{self.severity}: {self.focus}{path}{value}: {self.message}{french}"
 
 
 def severity_name(node) -> str:
