@@ -184,35 +184,16 @@ def _writable_folder(folder: Path, setting: str) -> None:
 
 def cmd_query(args) -> int:
     from essgraph.build.builds import StoreDir
-    from essgraph.errors import QuerySyntaxError
     from essgraph.sparql import local
-    from essgraph.sparql.execute import Job
-    from essgraph.sparql.guard import check_query
-    from essgraph.sparql.isolated import run_isolated
-    from essgraph.sparql.service_description import endpoint_iri
 
     settings = _settings(args)
     if args.query == "-":
         query = local.LocalQuery(sys.stdin.read(), "standard input")
     else:
         query = local.resolve_query(args.query, settings.config.parent / "queries")
-    substitutions = local.bind(query, local.parse_params(args.param))
-    info = check_query(query.text)
-    media = local.output_media(args.format, info)
-    with StoreDir(settings.store).leased_current() as build:  # never pruned while it is read
-        job = Job(query.text, (media or local.TABLE_SOURCE).media_type, settings.max_result_rows,
-                  union_default_graph=not info.has_dataset_clause, substitutions=substitutions,
-                  base_iri=endpoint_iri(build.manifest.get("base_iri", settings.base_iri)))
-        try:
-            answer = run_isolated(build.open, job, settings.query_timeout_s, settings.query_memory_mib)
-        except QuerySyntaxError as exc:
-            exc.message = f"{query.source}: {exc.message}"
-            raise
-    if media is None:
-        sys.stdout.write(local.render_table(answer.body))
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(answer.body)
+    output = local.run_local(query, args.param, args.format, StoreDir(settings.store), settings)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(output)
     return EXIT_OK
 
 

@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from essgraph.errors import QueryError, QueryParameterError
+from essgraph.errors import QueryError, QueryParameterError, QuerySyntaxError
 from essgraph.rdf import formats as conneg
+from essgraph.sparql.execute import Job
+from essgraph.sparql.guard import check_query
+from essgraph.sparql.isolated import run_isolated
 from essgraph.sparql.lexer import QueryInfo
 from essgraph.sparql.named import NamedQuery, parse_named_query
+from essgraph.sparql.service_description import endpoint_iri
 
 TABLE = "table"
 #: every --format name, for the command's help; which ones apply depends on the query form
@@ -28,6 +32,24 @@ class LocalQuery:
     text: str
     source: str                      # where it came from, for messages
     named: NamedQuery | None = None  # when it has a '#+' header: title, parameters
+
+
+def run_local(query: LocalQuery, params: list[str], fmt: str | None, store_dir, settings) -> bytes:
+    """The whole output of a command-line query: checked and bound here, run in a confined process on the current
+    build (leased: never pruned while it is read), then printed as asked."""
+    substitutions = bind(query, parse_params(params))
+    info = check_query(query.text)
+    media = output_media(fmt, info)
+    with store_dir.leased_current() as build:
+        job = Job(query.text, (media or TABLE_SOURCE).media_type, settings.max_result_rows,
+                  union_default_graph=not info.has_dataset_clause, substitutions=substitutions,
+                  base_iri=endpoint_iri(build.manifest.get("base_iri", settings.base_iri)))
+        try:
+            answer = run_isolated(build.open, job, settings.query_timeout_s, settings.query_memory_mib)
+        except QuerySyntaxError as exc:
+            exc.message = f"{query.source}: {exc.message}"
+            raise
+    return render_table(answer.body).encode("utf-8") if media is None else answer.body
 
 
 def resolve_query(text_or_path: str, queries_dir: Path) -> LocalQuery:
