@@ -140,7 +140,8 @@ class Built:
         return self._served[key]
 
     def real_server(self) -> Server:
-        """``essgraph serve`` on the port the base IRI names: every link it sends works from a browser."""
+        """``essgraph serve`` on the port the base IRI names: every link it sends works from a browser. One per build;
+        parallel test processes (pytest-xdist) each make their own builds, for ports each reserved itself."""
         if self._server is None:
             self._server = self.process(port=self.port)
         return self._server
