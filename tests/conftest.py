@@ -1,9 +1,9 @@
 """Shared fixtures: the session's builds (one per project, see support/projects.py) and writable project copies.
 
-Layout of tests/: one folder per package of src/essgraph (build/, validate/, publish/, compare/, search/, sparql/,
-web/, cli/; tests of the top-level modules project.py and settings.py at the top), data/ for the project's own data
-(plan cards, competency queries), process/ for the tests that need real ``essgraph serve`` processes (signals,
-worker processes, isolation) and browser/ for headless Chromium; helpers in support/.
+Layout of tests/: one folder per package of src/essgraph (intake/, build/, validate/, publish/, compare/, search/,
+sparql/, web/, cli/; tests of the top-level modules project.py and settings.py at the top), data/ for the project's
+own data (plan cards, competency queries), process/ for the tests that need real ``essgraph serve`` processes
+(signals, worker processes, isolation) and browser/ for headless Chromium; helpers in support/.
 """
 
 from __future__ import annotations
