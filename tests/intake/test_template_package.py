@@ -91,6 +91,7 @@ def test_the_workbook_starts_with_a_lisez_moi_sheet_then_one_sheet_per_table(tmp
     result = run_cli("template", "--out", str(tmp_path / name), "--config", str(ROOT / "essgraph.toml"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sheet_names(tmp_path / name, name.rsplit(".", 1)[1]) == ["Lisez-moi"] + [t.name for t in TABLES]
+    assert (tmp_path / name).stat().st_mode & 0o044  # readable by others, like any new file (umask 022)
 
 
 def test_the_blank_template_imports_and_validates_as_it_is(tmp_path):

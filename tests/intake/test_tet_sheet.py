@@ -200,6 +200,7 @@ def test_the_import_command_converts_the_sheet_and_prints_what_it_made(tmp_path)
     assert f"plan {PLAN_ID}: 5 section(s), 9 action(s)" in result.stdout
     assert "actions: 1.1.1, 1.1.2, 1.2.1, 1.2.2, 2.1, 2.2, 2.1.1, 2.1.2, 2.1.3" in result.stdout
     assert "new, not in the reference data: <id/organisation/atelier-velo-du-tet> Atelier vélo du Tet" in result.stdout
+    assert f'[[dataset.graph]]\niri = "graph/plan/{PLAN_ID}/classification"' in result.stdout  # how to publish it
     assert sorted(p.name for p in out.iterdir()) == ["classification.ttl", "organisations.ttl", "plan.ttl"]
     assert "Personne pilote" in result.stdout  # the column it does not convert is reported
     for path in out.iterdir():

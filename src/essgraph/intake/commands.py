@@ -10,6 +10,7 @@ usage. ``template --out FILE.xlsx|FILE.ods|DIR`` writes the blank template (one 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import replace
@@ -61,7 +62,7 @@ def cmd_import(args, settings) -> int:
         if args.report == "json":
             print(json.dumps([p.as_dict() for p in exc.problems], ensure_ascii=False, indent=1))
         raise
-    _summary(converted, written, args, problems)
+    _summary(converted, written, args, problems, settings.config)
     return EXIT_OK
 
 
@@ -119,7 +120,7 @@ def _publish(files: dict[str, Path], out: Path) -> list[Path]:
     return [target for _, target in staged]
 
 
-def _summary(converted, written: list[Path], args, problems: list) -> None:
+def _summary(converted, written: list[Path], args, problems: list, config: Path) -> None:
     print(f"plan {converted.plan_id}: {converted.sections} section(s), {converted.actions} action(s), "
           f"{len(converted.minted)} new organisation(s) or place(s)")
     print("actions: " + ", ".join(converted.numbers))
@@ -130,10 +131,17 @@ def _summary(converted, written: list[Path], args, problems: list) -> None:
     warnings = [p for p in problems if p.severity != ERROR]
     if warnings:
         print(report(warnings))
-    files = ", ".join(f'"{path.as_posix()}"' for path in written)
-    print("to publish it, add to essgraph.toml (paths relative to it):\n"
-          f'[[dataset]]\nid = "{converted.plan_id}"\nkind = "plan"\nfiles = [{files}]\n'
-          f'or list the workbook itself, converted at each build: files = ["{args.file.as_posix()}"]')
+    plan_id, root = converted.plan_id, config.resolve().parent
+    rel = {p.stem: Path(os.path.relpath(p.resolve(), root)).as_posix() for p in written}
+    main = ", ".join(f'"{rel[k]}"' for k in ("plan", "organisations") if k in rel)
+    lines = [f"to publish it, add to {config.name}:", "[[dataset]]", f'id = "{plan_id}"', 'kind = "plan"',
+             "[[dataset.graph]]", f'iri = "graph/plan/{plan_id}"', f"files = [{main}]"]
+    if "classification" in rel:
+        lines += ["[[dataset.graph]]", f'iri = "graph/plan/{plan_id}/classification"',
+                  f'files = ["{rel["classification"]}"]']
+    workbook = Path(os.path.relpath(args.file.resolve(), root)).as_posix()
+    lines.append(f'or list the workbook itself, converted at every build: files = ["{workbook}"]')
+    print("\n".join(lines))
 
 
 def cmd_template(args, settings) -> int:

@@ -29,6 +29,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # the permissions of any new file, not mkstemp's private 0600
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
