@@ -1,4 +1,9 @@
-"""The application factory: ``create_app(settings)`` returns a FastAPI app; nothing is built at import time."""
+"""The application factory: ``create_app(settings)`` returns a FastAPI app; nothing is built at import time.
+
+The app opens the current build on disk at once (a few milliseconds, whatever its size); its start-up (lifespan)
+starts the query workers and the supervisor that loads the copy in memory and follows new builds
+(:mod:`essgraph.web.live`).
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,25 @@ from fastapi.staticfiles import StaticFiles
 
 from essgraph import __version__
 from essgraph.settings import Settings
+from essgraph.web.live import HoldBuild, Live
 from essgraph.web.published import Published, open_published
 from essgraph.web import errors
 from essgraph.web.routers import catalog, health, pages, sparql
 
+__all__ = ["create_app", "app_from_env", "open_published"]
+
 
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
+    """``published``: serve that build first (tests pass a copy already in memory); else the current build."""
     logging.getLogger("essgraph").setLevel(settings.log_level.upper())
     app = FastAPI(title="essgraph", version=__version__, lifespan=_lifespan,
                   description="Municipal ESS plans as Linked Open Data: SPARQL, dereferenceable IRIs, DCAT-AP.")
     app.state.settings = settings
-    app.state.published = published or open_published(settings)
+    if published is not None:  # shared with other apps (tests): this app gets its own holder and query workers
+        published = Published(published.build, published.store, published.mode)
+    app.state.live = Live(settings, published) if published is not None else Live.open(settings)
     errors.install(app)
+    app.add_middleware(HoldBuild)
     app.include_router(health.router)
     app.include_router(catalog.router)
     app.include_router(pages.router)
@@ -32,9 +44,13 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    """Services started before the first request and stopped at shutdown: the SPARQL query workers."""
-    async with sparql.lifespan(app):
+    """Started before the first request, stopped at shutdown: query workers, the build supervisor."""
+    live: Live = app.state.live
+    await live.start()
+    try:
         yield
+    finally:
+        await live.stop()
 
 
 def app_from_env() -> FastAPI:

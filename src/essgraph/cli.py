@@ -252,15 +252,15 @@ def cmd_serve(args) -> int:
             print(f"no store at {settings.store}: building it first", file=sys.stderr)
             args.files, args.progress = [], None
             cmd_build(args)
-        from essgraph.app import create_app, open_published
-
-        published = open_published(settings)  # fails early, with a clear message, on a store built for another base
-        print(f"serving data version {published.manifest['data_version']} on "
-              f"http://{settings.host}:{settings.port}/", file=sys.stderr)
+        from essgraph.app import create_app
+        from essgraph.web.published import current_build
+        build, lease = current_build(settings)  # fails early, with a clear message, on a store built for another base
+        lease.release()
+        print(f"serving data version {build.manifest['data_version']} on http://{settings.host}:{settings.port}/ "
+              "(new builds are picked up while it runs)", file=sys.stderr)
         if settings.workers == 1:
-            started = run(sock, settings, create_app(settings, published))
+            started = run(sock, settings, create_app(settings))
         else:
-            del published
             for name, value in settings.model_dump().items():  # the workers read the same settings
                 os.environ[f"ESSGRAPH_{name.upper()}"] = str(value)
             started = run(sock, settings)

@@ -21,15 +21,17 @@ from essgraph.settings import Settings
 from support.sparql_corpus import BYPASSES
 from support.sparql import RUNAWAY, RUNAWAY_COUNT, Listener, busy, no_leak, wait_until, worker_pids
 
-TIMEOUT_S = 2.0
+TIMEOUT_S = 3.0          # the runaway tests: long enough for cheap queries to be answered meanwhile on a busy machine
+CAPPED_TIMEOUT_S = 10.0  # the caps' tests: every cap must stop its query long before this
 FAST = ("PREFIX dct: <http://purl.org/dc/terms/> PREFIX ess: <https://w3id.org/essgraph/def#> "
         "SELECT ?t WHERE { ?a ess:cardNumber \"1.2\" ; dct:title ?t }")
 
 
 @pytest.fixture(scope="module")
 def server(builds):
-    """Time limit 2 s, 3 workers, a row cap high enough for the runaway query to meet the time limit first."""
-    srv = builds["sparql"].process(query_timeout_s=TIMEOUT_S, max_concurrent_queries=3, max_result_rows=100_000_000)
+    """Time limit 3 s, 3 workers, row and byte caps high enough for the runaway query to meet the time limit first."""
+    srv = builds["sparql"].process(query_timeout_s=TIMEOUT_S, max_concurrent_queries=3, max_result_rows=100_000_000,
+                                   max_answer_bytes=1 << 40)
     yield srv
     srv.close()
 
@@ -37,7 +39,7 @@ def server(builds):
 @pytest.fixture(scope="module")
 def capped(builds):
     """Default row cap (10,000), 2 workers."""
-    srv = builds["sparql"].process(query_timeout_s=TIMEOUT_S, max_concurrent_queries=2)
+    srv = builds["sparql"].process(query_timeout_s=CAPPED_TIMEOUT_S, max_concurrent_queries=2)
     yield srv
     srv.close()
 
@@ -79,7 +81,7 @@ def test_runaway_query_is_stopped_while_others_are_served(server, query):
     assert outcome["status"] == 504, outcome
     assert TIMEOUT_S <= outcome["seconds"] < TIMEOUT_S + 10
     error = json.loads(outcome["body"])["error"]
-    assert error["code"] == "query_timeout" and "2 s" in error["message"]
+    assert error["code"] == "query_timeout" and f"{TIMEOUT_S:g} s" in error["message"]
     assert len(answered) >= 3 and all(status == 200 for status, _ in answered)
     assert max(seconds for _, seconds in answered) < 1.5  # others were answered during the runaway query
     # its process is gone (CPU and memory freed), a fresh worker took its place
@@ -96,17 +98,26 @@ def test_a_stopped_query_never_gets_a_truncated_200(server):
 
 # -- caps --------------------------------------------------------------------------------------------------------
 
-def test_concurrent_queries_over_the_cap_get_503_with_retry_after(capped):
-    workers = worker_pids(capped)
-    running = [_in_background(capped, RUNAWAY_COUNT) for _ in range(2)]
-    assert wait_until(lambda: len(busy(workers, 0.2)) == 2, timeout=5)
-    r = post(capped, "ASK {}")
+@pytest.fixture(scope="module")
+def single(builds):
+    """One worker (no lane kept for fast queries), a queue wait of 1 s, a time limit of 4 s."""
+    srv = builds["sparql"].process(query_timeout_s=4, max_concurrent_queries=1, query_queue_wait_s=1,
+                                   max_result_rows=100_000_000)
+    yield srv
+    srv.close()
+
+
+def test_a_query_that_finds_every_worker_busy_waits_then_gets_503_with_retry_after(single):
+    running = _in_background(single, RUNAWAY_COUNT)
+    assert wait_until(lambda: busy(worker_pids(single), 0.2), timeout=5)
+    started = time.monotonic()
+    r = post(single, "ASK {}")
     assert r.status_code == 503 and r.json()["error"]["code"] == "too_many_queries"
-    assert int(r.headers["retry-after"]) >= 1
-    for thread, outcome in running:
-        thread.join(60)
-        assert outcome["status"] == 504
-    assert wait_until(lambda: post(capped, "ASK {}").status_code == 200)
+    assert 1 <= time.monotonic() - started < 3  # it waited its turn (1 s) before being refused
+    assert int(r.headers["retry-after"]) >= 1 and "1 s" in r.json()["error"]["message"]
+    running[0].join(60)
+    assert running[1]["status"] == 504
+    assert post(single, "ASK {}").status_code == 200
 
 
 @pytest.mark.parametrize("limit,status", [(10_000, 200), (10_001, 400)])
@@ -135,7 +146,7 @@ def test_the_runaway_query_meets_the_row_cap_first(capped):
     started = time.monotonic()
     r = post(capped, RUNAWAY)
     assert r.status_code == 400 and r.json()["error"]["code"] == "too_many_results"
-    assert time.monotonic() - started < TIMEOUT_S  # stopped by the cap, long before the time limit
+    assert time.monotonic() - started < CAPPED_TIMEOUT_S  # stopped by the cap, long before the time limit
 
 
 @pytest.fixture(scope="module")

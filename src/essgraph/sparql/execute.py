@@ -9,6 +9,10 @@ counted while the engine writes them, and writing stops as soon as the cap is pa
 * CONSTRUCT / DESCRIBE: written as N-Triples (one triple a line), then converted the same way.
 * ASK: one boolean.
 
+An answer over ``max_bytes`` is an error naming the setting (writing stops early when the TSV or N-Triples is
+already far over it). pyoxigraph's parsers refuse a line over 16 MiB; a value that long is written again, directly
+in the asked format, by a second evaluation.
+
 The format is named by its media type and resolved by pyoxigraph (``from_media_type``): no format table here.
 Every failure a client may see is raised as a :class:`~essgraph.errors.QueryError`. Before anything runs, the
 query's parsed form is checked for SERVICE (:func:`essgraph.sparql.guard.refuse_service`), here, in the confined
@@ -43,6 +47,7 @@ class Job:
     union_default_graph: bool = True             # False when the query has its own FROM / FROM NAMED
     substitutions: tuple[tuple[str, object], ...] = field(default_factory=tuple)
     base_iri: str | None = None                  # relative IRIs of the query resolve against it (the endpoint)
+    max_bytes: int | None = None                 # the most bytes the answer may have (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -59,19 +64,30 @@ class _TooMany(Exception):
     pass
 
 
-class _LineCounter:
-    """A binary writer that keeps what it is given and stops the writer once ``limit`` lines are passed."""
+class _TooBig(Exception):
+    pass
 
-    def __init__(self, limit: int):
+
+class _LineCounter:
+    """A binary writer that keeps what it is given and stops the writer once ``limit`` lines, or ``max_bytes``
+    bytes, are passed."""
+
+    def __init__(self, limit: int | None, max_bytes: int | None = None):
         self.limit = limit
+        self.max_bytes = max_bytes
         self.lines = 0
+        self.size = 0
         self.chunks: list[bytes] = []
 
     def write(self, data) -> int:
-        self.lines += bytes(data).count(b"\n")
-        if self.lines > self.limit:
+        data = bytes(data)
+        self.lines += data.count(b"\n")
+        self.size += len(data)
+        if self.limit is not None and self.lines > self.limit:
             raise _TooMany()
-        self.chunks.append(bytes(data))
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise _TooBig()
+        self.chunks.append(data)
         return len(data)
 
     def flush(self) -> None:
@@ -110,6 +126,12 @@ def timed_out(timeout_s: float) -> QueryLimitError:
                            code="query_timeout", status=504)
 
 
+def too_large(max_bytes: int) -> QueryLimitError:
+    return QueryLimitError(f"the answer is larger than {max_bytes / (1 << 20):g} MiB ({max_bytes:,} bytes), the most "
+                           "one answer may hold (setting ESSGRAPH_MAX_ANSWER_BYTES)", "add LIMIT, select fewer or "
+                           "shorter values, or download a dump of the data", code="answer_too_large")
+
+
 def stopped(memory_mib: int) -> QueryLimitError:
     return QueryLimitError("the query was stopped before it finished: it needed more than the memory allowed to "
                            f"one query ({memory_mib} MiB) or crashed its process", "make it more selective or add "
@@ -130,12 +152,21 @@ def evaluate(store: ox.Store, job: Job) -> Answer:
         if isinstance(result, ox.QueryBoolean):
             return Answer(result.serialize(format=_results_format(job)), 1)
         if isinstance(result, ox.QuerySolutions):
-            return _solutions(result, job)
-        return _triples(result, job)
+            answer = _solutions(store, result, job)
+        else:
+            answer = _triples(store, result, job)
+        if job.max_bytes is not None and len(answer.body) > job.max_bytes:
+            raise _TooBig()
+        return answer
     except SyntaxError as exc:
         raise syntax_error(str(exc.msg if isinstance(exc.msg, str) else exc)) from None
     except _TooMany:
         raise too_many(job.max_rows) from None
+    except _TooBig:
+        raise too_large(job.max_bytes) from None
+    except MemoryError:  # a Python allocation over the process's memory limit
+        raise QueryLimitError("the query was stopped: it needed more memory than one query may use",
+                              "make it more selective or add LIMIT", code="query_stopped", status=503) from None
     except PermissionError:
         raise QueryRefused("the query tried to open a network connection; essgraph never sends a request to "
                            "another host", "remove SERVICE and remote IRIs to be fetched",
@@ -162,28 +193,50 @@ def _results_format(job: Job) -> ox.QueryResultsFormat:
     return target
 
 
-def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
+def _budget(job: Job, final: bool) -> int | None:
+    """Bytes the intermediate TSV or N-Triples may take: the cap itself when it is the answer, else twice the cap
+    (the answer in another format may be smaller; what it really takes is checked on the answer)."""
+    if job.max_bytes is None:
+        return None
+    return job.max_bytes if final else 2 * job.max_bytes
+
+
+def _direct(store: ox.Store, job: Job, target) -> bytes:
+    """Evaluate again and write ``target`` directly: for a value over pyoxigraph's 16 MiB parser buffer, which the
+    conversion from TSV or N-Triples cannot read back (rows were counted by the first run)."""
+    writer = _LineCounter(None, job.max_bytes)
+    store.query(job.query, **_query_args(job)).serialize(writer, format=target)
+    return writer.getvalue()
+
+
+def _solutions(store: ox.Store, result: ox.QuerySolutions, job: Job) -> Answer:
     target = _results_format(job)
-    counter = _LineCounter(job.max_rows + 1)  # the header line, then one line per row
+    counter = _LineCounter(job.max_rows + 1, _budget(job, target == ox.QueryResultsFormat.TSV))  # header + rows
     result.serialize(counter, format=ox.QueryResultsFormat.TSV)
     tsv = counter.getvalue()
     rows = max(counter.lines - 1, 0)
     if target == ox.QueryResultsFormat.TSV:
         return Answer(tsv, rows)
-    parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return Answer(parsed.serialize(format=target), rows)
+    try:
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        return Answer(parsed.serialize(format=target), rows)
+    except MemoryError:
+        return Answer(_direct(store, job, target), rows)
 
 
-def _triples(result: ox.QueryTriples, job: Job) -> Answer:
+def _triples(store: ox.Store, result: ox.QueryTriples, job: Job) -> Answer:
     target = ox.RdfFormat.from_media_type(job.media_type)
     if target is None:
         raise internal_error()
-    counter = _LineCounter(job.max_rows)
+    counter = _LineCounter(job.max_rows, _budget(job, target == ox.RdfFormat.N_TRIPLES))
     result.serialize(counter, format=ox.RdfFormat.N_TRIPLES)
     ntriples = counter.getvalue()
     if target == ox.RdfFormat.N_TRIPLES:
         return Answer(ntriples, counter.lines)
-    quads = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    try:
+        quads = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    except MemoryError:
+        return Answer(_direct(store, job, target), counter.lines)
     if target == ox.RdfFormat.RDF_XML:
         for quad in quads:
             if not _XML_LOCAL_NAME.search(quad.predicate.value):

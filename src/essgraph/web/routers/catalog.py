@@ -29,6 +29,7 @@ from essgraph.publish.dumps import WHOLE, read_index
 from essgraph.errors import HttpError
 from essgraph.rdf.namespaces import CATALOG_PREFIXES, DCAT, HYDRA, RDF, XSD, lit, node
 from essgraph.rdf import formats as conneg
+from essgraph.web.live import published_of
 
 router = APIRouter()
 OFFERS = conneg.RDF_GRAPH_TYPES
@@ -126,13 +127,12 @@ def media_format(media: conneg.MediaType) -> ox.RdfFormat:
 
 
 def view_of(request: Request) -> CatalogView:
-    """The cached view of the build being served (made on first use, per app)."""
-    published = request.app.state.published
+    """The view of the request's build (made on first use, kept with the build)."""
+    published = published_of(request)
     with _LOCK:
-        view = getattr(request.app.state, "catalog_view", None)
-        if view is None or view.build_id != Path(published.build.path).name:
-            view = CatalogView(published)
-            request.app.state.catalog_view = view
+        view = published.cache.get("catalog_view")
+        if view is None:
+            view = published.cache["catalog_view"] = CatalogView(published)
     return view
 
 

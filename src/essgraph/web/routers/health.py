@@ -1,19 +1,29 @@
-"""Service pages under ``/-/``: health."""
+"""Service pages under ``/-/``: health (what is served, and whether all of it works) and readiness.
+
+``/-/health`` always answers 200 while the server runs, with ``status`` "ok", or "degraded" while SPARQL cannot be
+answered (its query processes are being replaced); ``/-/ready`` answers 200 only when everything can be answered,
+503 otherwise, for load balancers and orchestrators.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from essgraph import __version__
+from essgraph.web.errors import error_body
+from essgraph.web.live import Live, published_of
 
 router = APIRouter()
 
 
 @router.api_route("/-/health", methods=["GET", "HEAD"], summary="Health and data version of the published graph")
 def health(request: Request) -> dict:
-    manifest = request.app.state.published.manifest
+    live: Live = request.app.state.live
+    published = published_of(request)
+    manifest = published.manifest
     return {
-        "status": "ok",
+        "status": "ok" if live.ready else "degraded",
         "essgraph_version": __version__,
         "data_version": manifest["data_version"],
         "base_iri": manifest["base_iri"],
@@ -23,4 +33,15 @@ def health(request: Request) -> dict:
         "validation": {k: manifest["validation"][k] for k in ("violations", "warnings")},
         "triples": {"total": manifest["counts"]["triples"], "graphs": manifest["graphs"]},
         "counts": {k: v for k, v in manifest["counts"].items() if k != "triples"},
+        **live.status(published),
     }
+
+
+@router.api_route("/-/ready", methods=["GET", "HEAD"], summary="200 when every part answers (SPARQL included)")
+def ready(request: Request) -> JSONResponse:
+    live: Live = request.app.state.live
+    if live.ready:
+        return JSONResponse({"ready": True, "build": live.current.build.id, "store": live.current.mode})
+    body = error_body(503, "not_ready", "SPARQL queries cannot be answered now: its query processes are starting "
+                      "or being replaced", "retry in a few seconds; /-/health tells more")
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})

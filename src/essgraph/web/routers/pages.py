@@ -39,6 +39,7 @@ from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, PREFIXES, sparql_prefixes
 from essgraph.rdf import formats as conneg
 from essgraph.web.views import pages as views
 from essgraph.web.errors import error_body
+from essgraph.web.live import published_of
 
 STATIC = Path(__file__).parent.parent / "static" / "site"
 OFFERS = (conneg.HTML,) + conneg.RDF_GRAPH_TYPES
@@ -78,14 +79,14 @@ def home(request: Request) -> Response:
     headers["Vary"] = "Accept"
     if not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    store = request.app.state.published.store
+    store = published_of(request).store
     plans = _plans(store)
     named = [value for row in plans for value in (row["plan"], row["city"]) if value]
     found = summaries(store, named)
     labels = {value: found.node(ox.NamedNode(value)).label for value in named}
     plans.sort(key=lambda row: labels[row["plan"]].lower())
     body = views.render(request, "home.html", site=site, plans=plans, labels=labels, crumbs=[],
-                        manifest=request.app.state.published.manifest)
+                        manifest=published_of(request).manifest)
     return _html(body, headers)
 
 
@@ -101,11 +102,11 @@ def graph(request: Request, path: str) -> Response:
 
 def graph_facts(request: Request, value: str) -> tuple[ox.Triple, ...]:
     """What the build manifest says of a named graph: its number of triples and the title of its dataset."""
-    manifest = request.app.state.published.manifest
+    manifest = published_of(request).manifest
     node = ox.NamedNode(value)
     count = manifest.get("graphs", {}).get(value)
     if count is None:
-        store = request.app.state.published.store
+        store = published_of(request).store
         if not store.contains_named_graph(node):
             return ()
         count = sum(1 for _ in store.quads_for_pattern(None, None, None, node))
@@ -173,7 +174,7 @@ def answer(request: Request, found: list, roots: list[str] | None = None, templa
            incoming: bool = True, facts=None) -> Response:
     """The representation of the first candidate IRI the store knows (or ``facts`` tells of), in the chosen
     format."""
-    store = request.app.state.published.store
+    store = published_of(request).store
     for target, ext_media in found:
         extra = facts(request, target) if facts else ()
         if extra or exists(store, target):
@@ -198,7 +199,7 @@ def answer(request: Request, found: list, roots: list[str] | None = None, templa
 
 
 def _vocabulary(request: Request, media: conneg.MediaType | None) -> Response:
-    store = request.app.state.published.store
+    store = published_of(request).store
     ontology = ESS.rstrip("#")
     terms = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdfs:isDefinedBy")),
                                                              ox.NamedNode(ontology), None)}
@@ -269,7 +270,7 @@ def _html(body: str, headers: dict, status: int = 200) -> Response:
 # -- HTTP caching and links ----------------------------------------------------------------------------------------
 
 def _built_at(request: Request) -> datetime:
-    value = request.app.state.published.manifest.get("built_at", "")
+    value = published_of(request).manifest.get("built_at", "")
     try:
         built = datetime.fromisoformat(value)
     except ValueError:
@@ -279,7 +280,7 @@ def _built_at(request: Request) -> datetime:
 
 def cache_headers(request: Request, media: conneg.MediaType) -> dict[str, str]:
     """ETag from the data version, the code version and the format; Last-Modified from the build time."""
-    version = request.app.state.published.manifest["data_version"]
+    version = published_of(request).manifest["data_version"]
     return {"ETag": f'W/"{version}-{__version__}-{media.name}"', "Cache-Control": CACHE_CONTROL,
             "Last-Modified": format_datetime(_built_at(request), usegmt=True), "Vary": "Accept"}
 

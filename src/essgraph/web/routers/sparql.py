@@ -15,7 +15,6 @@ import json
 import logging
 import re
 from html import escape
-from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
@@ -28,18 +27,21 @@ from essgraph.errors import HttpError, QueryError
 from essgraph.sparql.named import NamedQuery, load_named_queries
 from essgraph.web.views import sparql_pages as pages
 from essgraph.sparql import service_description as sd
-from essgraph.sparql.engine import QueryEngine
+from essgraph.sparql.engine import Reply
 from essgraph.sparql.guard import check_query
 from essgraph.sparql.lexer import QueryInfo
 from essgraph.web.sparql_protocol import parse_request
 from essgraph.sparql.execute import Answer, Job, not_started
 from essgraph.rdf import formats as conneg
+from essgraph.web.live import published_of
+from essgraph.web.relay import RelayResponse
 
 log = logging.getLogger("essgraph.web")
 router = APIRouter()
 ALLOW = "GET, HEAD, POST, OPTIONS"
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Retry-After"}
 SD_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML, conneg.HTML)
+HTML_MAX_BYTES = 16 << 20  # the largest answer shown as an HTML table (the server builds that page in memory)
 _HEADER_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
 
@@ -47,23 +49,7 @@ def install(app: FastAPI) -> None:
     """Add the router and read the canned queries (a malformed query header stops the server with its file)."""
     folder = app.state.settings.config.parent / "queries"
     app.state.named_queries = load_named_queries(folder) if folder.is_dir() else {}
-    app.state.sparql_engine = None
     app.include_router(router)
-
-
-@asynccontextmanager
-async def lifespan(app: FastAPI):
-    """Start the query workers before the server takes requests; stop them (and their zygote) at shutdown."""
-    settings = app.state.settings
-    engine = QueryEngine(app.state.published.store, settings.max_concurrent_queries, settings.query_timeout_s,
-                         settings.query_memory_mib)
-    await engine.start()
-    app.state.sparql_engine = engine
-    try:
-        yield
-    finally:
-        app.state.sparql_engine = None
-        await engine.stop()
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
@@ -119,7 +105,7 @@ def _choose(fmt: str | None, accept: str | None, offers: tuple[conneg.MediaType,
 
 
 def _etag(request: Request, *parts: object) -> str:
-    version = request.app.state.published.manifest["data_version"]
+    version = published_of(request).manifest["data_version"]
     settings = request.app.state.settings
     digest = hashlib.sha256(json.dumps([__version__, version, settings.max_result_rows, *parts],
                                        default=str).encode()).hexdigest()[:32]
@@ -138,11 +124,14 @@ def _headers(etag: str | None = None) -> dict[str, str]:
     return headers
 
 
-async def _run(request: Request, job: Job) -> Answer:
-    engine: QueryEngine | None = request.app.state.sparql_engine
+async def _start(request: Request, job: Job) -> Reply:
+    """Run ``job`` on the request's build once admitted (fairly: see sparql.admission); the answer, still held
+    by its worker, is relayed by :class:`RelayResponse` (or read whole with ``read()``, then closed)."""
+    engine = published_of(request).engine
     if engine is None:
         raise not_started()
-    return await engine.run(job)
+    client = request.client.host if request.client else "unknown"
+    return await request.app.state.live.admission.start(engine, job, client)
 
 
 # -- /sparql -----------------------------------------------------------------------------------------------------
@@ -178,9 +167,9 @@ async def _sparql(request: Request) -> Response:
     if etag and _not_modified(request, etag):
         return Response(status_code=304, headers=_headers(etag))
     job = Job(req.query, media.media_type, settings.max_result_rows, dataset[0], dataset[1],
-              union_default_graph=not info.has_dataset_clause, base_iri=sd.endpoint_iri(settings.base_iri))
-    answer = await _run(request, job)
-    return Response(answer.body, media_type=media.content_type, headers=_headers(etag))
+              union_default_graph=not info.has_dataset_clause, base_iri=sd.endpoint_iri(settings.base_iri),
+              max_bytes=settings.max_answer_bytes)
+    return RelayResponse(await _start(request, job), media.content_type, _headers(etag))
 
 
 def _describe(request: Request, fmt: str | None, accept: str | None) -> Response:
@@ -193,7 +182,7 @@ def _describe(request: Request, fmt: str | None, accept: str | None) -> Response
     etag = _etag(request, "service-description", media.name)
     if _not_modified(request, etag):
         return Response(status_code=304, headers=_headers(etag))
-    triples = sd.description(settings.base_iri, request.app.state.published.manifest, settings.query_timeout_s,
+    triples = sd.description(settings.base_iri, published_of(request).manifest, settings.query_timeout_s,
                              settings.max_result_rows)
     links = ", ".join(f'<sparql?format={o.name}>; rel="alternate"; type="{o.media_type}"' for o in SD_OFFERS)
     return Response(sd.serialize(triples, ox.RdfFormat.from_media_type(media.media_type)),
@@ -287,10 +276,18 @@ async def _canned_query(request: Request, name: str) -> Response:
     if _not_modified(request, etag):
         return Response(status_code=304, headers=_headers(etag))
     job = Job(query.text, wanted.media_type, settings.max_result_rows, union_default_graph=not info.has_dataset_clause,
-              substitutions=substitutions, base_iri=sd.endpoint_iri(settings.base_iri))
-    answer = await _run(request, job)
+              substitutions=substitutions, base_iri=sd.endpoint_iri(settings.base_iri),
+              max_bytes=settings.max_answer_bytes)
+    reply = await _start(request, job)
     if media is not conneg.HTML:
-        return Response(answer.body, media_type=media.content_type, headers=_headers(etag))
+        return RelayResponse(reply, media.content_type, _headers(etag))
+    try:
+        if reply.size > HTML_MAX_BYTES:
+            raise HttpError(400, "answer_too_large_for_html", f"the answer ({reply.size:,} bytes) is too large to "
+                            "show as a page", "ask for it as CSV or JSON (format=csv)")
+        answer = Answer(await reply.read(), reply.rows)
+    finally:
+        reply.close()
     if graph:
         table = f'<pre class="sparql">{escape(answer.body.decode("utf-8"))}</pre>'
     else:  # up to max_result_rows rows: rendered off the event loop

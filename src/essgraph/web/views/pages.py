@@ -18,6 +18,7 @@ from markupsafe import Markup
 from essgraph import __version__
 from essgraph.describe.description import Description, Node, curie, iri
 from essgraph.rdf.namespaces import ESS, ESS_SCHEMES
+from essgraph.web.live import published_of
 
 HERE = Path(__file__).parent.parent
 TEMPLATES = HERE / "templates"
@@ -75,7 +76,7 @@ class Site:
 
 
 def site(request: Request) -> Site:
-    manifest = request.app.state.published.manifest
+    manifest = published_of(request).manifest
     return Site(request.app.state.settings.base_iri, manifest.get("data_version", ""), manifest.get("built_at", ""))
 
 
