@@ -27,7 +27,6 @@ a time: the script prints the figures and the ratios.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import subprocess
 import sys
@@ -40,7 +39,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from synthetic import write_project  # noqa: E402
-from bench_sparql import free_port  # noqa: E402
+from bench_sparql import Server, free_port  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = ["ASK { ?s a <https://w3id.org/essgraph/def#Plan> }",
@@ -73,45 +72,31 @@ def build(project: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
-class Serve:
+class Serve(Server):
+    """``essgraph serve`` on the benchmark's project; ``startup`` is the time to its first SPARQL answer."""
+
     def __init__(self, project: Path, workers: int, timeout_s: float, extra: dict[str, str]):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ESSGRAPH_BASE_IRI": BASE, "ESSGRAPH_LOG_LEVEL": "warning",
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.began = time.perf_counter()
+        env = {"ESSGRAPH_BASE_IRI": BASE, "ESSGRAPH_LOG_LEVEL": "warning", "ESSGRAPH_CONFIG": str(project /
+               "essgraph.toml"), "ESSGRAPH_STORE": str(project / "var" / "store"),
                "ESSGRAPH_MAX_CONCURRENT_QUERIES": str(workers), "ESSGRAPH_QUERY_TIMEOUT_S": str(timeout_s),
                "ESSGRAPH_MAX_RESULT_ROWS": "100000000", **extra}
-        self.log = open(project / f"serve-{self.port}.log", "w")
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "essgraph", "serve", "--port", str(self.port)],
-                                     cwd=project, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        super().__init__("essgraph", [sys.executable, "-m", "essgraph", "serve", "--port", str(port)],
+                         self.url + "/sparql", project / f"serve-{port}.log", env)
+        self.url = f"http://127.0.0.1:{port}"
 
-    def wait(self, check, timeout: float = 1800) -> float:
+    def until(self, check, timeout: float = 1800) -> float:
         """Seconds from the process start until ``check(self)`` is true."""
-        while time.perf_counter() - self.started < timeout:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited; see {self.log.name}")
-            try:
-                if check(self):
-                    return time.perf_counter() - self.started
-            except httpx.HTTPError:
-                pass
+        while not check(self):
+            if self.proc.poll() is not None or time.perf_counter() - self.began > timeout:
+                raise SystemExit(f"the server exited or timed out; see {self.log.name}")
             time.sleep(0.02)
-        raise SystemExit(f"timed out; see {self.log.name}")
+        return time.perf_counter() - self.began
 
     def health(self) -> dict:
         return httpx.get(self.url + "/-/health", timeout=10).json()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
-def answers(server: Serve) -> bool:
-    return httpx.post(server.url + "/sparql", data={"query": CHEAP[0]}, timeout=10).status_code == 200
 
 
 def in_memory(server: Serve) -> bool:
@@ -130,8 +115,8 @@ def percentile(values: list[float], q: float) -> float:
 def startup_and_swap(project: Path, workers: int, only: set[str]) -> None:
     server = Serve(project, workers, 10, {})
     try:
-        first = server.wait(answers)
-        memory = server.wait(in_memory)
+        first = server.startup
+        memory = server.until(in_memory)
         if "startup" in only:
             print(f"startup: first SPARQL answer {first:.2f} s (from the on-disk store); from memory {memory:.2f} s "
                   f"(a server that loads first answers after that: {memory / first:.1f}x later)")
@@ -151,6 +136,15 @@ def startup_and_swap(project: Path, workers: int, only: set[str]) -> None:
                   f"{time.perf_counter() - built:.2f} s; the server answered throughout")
     finally:
         server.stop()
+
+
+def _run_for(threads: list[threading.Thread], stop: threading.Event, seconds: float) -> None:
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(300)
 
 
 def _client(address: str) -> httpx.Client:
@@ -174,12 +168,7 @@ def runaways(server: Serve, seconds: float) -> dict:
     threads = [threading.Thread(target=_sparql_loop, args=(server.url, f"127.0.0.{2 + i}", [RUNAWAY], stop, hostile))
                for i in range(4)]
     threads.append(threading.Thread(target=_sparql_loop, args=(server.url, "127.0.0.9", CHEAP, stop, cheap)))
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join(300)
+    _run_for(threads, stop, seconds)
     times = [t for s, t in cheap if s == 200]
     return {"cheap requests": len(cheap), "cheap answered %": 100 * len(times) / max(1, len(cheap)),
             "cheap p50 s": percentile(times, 0.5), "cheap p95 s": percentile(times, 0.95),
@@ -218,12 +207,7 @@ def mixed(server: Serve, seconds: float, clients: int) -> dict:
     stop, seen = threading.Event(), []
     threads = [threading.Thread(target=_mixed_loop, args=(server, f"127.0.{1 + i // 200}.{2 + i % 200}", pages,
                                                           stop, seen)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join(300)
+    _run_for(threads, stop, seconds)
     total = max(1, len(seen))
     times = [t for _, s, t in seen if s == 200]
     return {"requests": len(seen), "refused (503/429) %": 100 * sum(s in (503, 429) for _, s, _ in seen) / total,
@@ -251,7 +235,7 @@ def main() -> None:
             break
         server = Serve(project, args.workers, args.timeout, extra)
         try:
-            server.wait(in_memory)
+            server.until(in_memory)
             if "runaways" in only:
                 results.setdefault("runaways", {})[name] = runaways(server, args.seconds)
             if "mixed" in only:
