@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from essgraph import __version__
 from essgraph.errors import (EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNAVAILABLE, EXIT_VIOLATIONS,
                              EssgraphError, OutputError, StoreError)
+from essgraph.rdf.formats import RDF_FORMATS
 from essgraph.settings import Settings
 
 EPILOG = (f"exit codes: {EXIT_OK} ok / conforms, {EXIT_VIOLATIONS} SHACL violations, {EXIT_INPUT} unreadable input "
@@ -66,8 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write a dump of the store", epilog=EPILOG)
     _common(p)
-    p.add_argument("--format", "-f", default="turtle",
-                   choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"))
+    p.add_argument("--format", "-f", default="turtle", choices=[f.name for f in RDF_FORMATS])
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     p.add_argument("--gzip", action="store_true", help="gzip the output")
     p.add_argument("--graph", help="only this named graph: its IRI, or relative to the base IRI as in the project "
@@ -216,17 +216,18 @@ def _export_graph(name: str, build, store) -> str:
 
 
 def cmd_export(args) -> int:
-    from essgraph.rdf.serialize import export_format, export_to_file, write_dump
     from essgraph.build.builds import StoreDir
+    from essgraph.rdf.formats import rdf_format
+    from essgraph.rdf.serialize import export_to_file, write_dump
 
     settings = _settings(args)
-    export_format(args.format)
+    fmt = rdf_format(args.format)
     build, _lease = StoreDir(settings.store).lease_current()  # held until this command exits: never pruned meanwhile
     store = build.open()
     graph = _export_graph(args.graph, build, store) if args.graph else None
     if args.output:
         try:
-            path = export_to_file(store, args.format, args.output, args.gzip, graph)
+            path = export_to_file(store, fmt, args.output, args.gzip, graph)
         except OSError as exc:
             raise OutputError.from_os_error(exc, str(args.output),
                                             "choose --output in a folder this user may write") from None
@@ -235,9 +236,9 @@ def cmd_export(args) -> int:
         import gzip
 
         with gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", mtime=0) as out:
-            write_dump(store, args.format, out, graph)
+            write_dump(store, fmt, out, graph)
     else:
-        write_dump(store, args.format, sys.stdout.buffer, graph)
+        write_dump(store, fmt, sys.stdout.buffer, graph)
     return EXIT_OK
 
 

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from essgraph.publish.dumps import CSV_HEADER, RDF_DUMP_FORMATS, read_index
+from essgraph.publish.dumps import CSV_HEADER, read_index
+from essgraph.rdf.formats import RDF_FORMATS as RDF_DUMP_FORMATS
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")

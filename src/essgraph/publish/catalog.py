@@ -29,9 +29,11 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
-from essgraph.publish.dumps import EU_FILE_TYPES, GZIP, IANA_MEDIA_TYPES, WHOLE, DumpFile, write_dumps
+from essgraph.publish.dumps import WHOLE, DumpFile, write_dumps
+from essgraph.rdf import formats
 from essgraph.errors import ConfigError, ValidationFailed
 from essgraph.rdf.parse import read_quads
+from essgraph.rdf.serialize import serialize
 from essgraph.rdf.namespaces import DCAT, DCT, ESS_TERM, FOAF, PROV, RDF, RDFS, SKOS, SPDX, XSD, Triples, lit, node
 from essgraph.publish.void import void_triples
 
@@ -85,7 +87,7 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
     for name, triples in ((CATALOG_GRAPH, catalog), (VOID_GRAPH, void)):
         if len(triples):
             # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize), a file does not
-            ox.serialize(triples, str(folder / CATALOG_FILES[name]), format=ox.RdfFormat.N_TRIPLES)
+            (folder / CATALOG_FILES[name]).write_bytes(serialize(triples, formats.NTRIPLES))
             store.extend(ox.Quad(t.subject, t.predicate, t.object, graphs[name]) for t in triples)
             report.graph_triples[graphs[name].value] = len(triples)
     report.counts["triples"] = len(store)
@@ -363,13 +365,13 @@ class CatalogBuilder:
 
     def distribution(self, ds, f: DumpFile, modified: str):
         fmt = f.dump_format
-        dist = node(f"{ds.value}/distribution/{fmt.key}{'-gz' if f.compressed else ''}")
+        dist = node(f"{ds.value}/distribution/{fmt.extension}{'-gz' if f.compressed else ''}")
         url = node(self.base + "dumps/" + f.name)
         out = self.out
         out.add(dist, RDF("type"), DCAT("Distribution"))
         out.add(dist, DCT("identifier"), lit(dist.value))
         gz_fr, gz_en = (" compressé gzip", " compressed with gzip") if f.compressed else ("", "")
-        if fmt.key == "csv":
+        if fmt is formats.CSV:
             out.add(dist, DCT("title"), lit("CSV des fiches action (une ligne par action)", lang="fr"))
             out.add(dist, DCT("title"), lit("CSV of the action cards (one row per action)", lang="en"))
             out.add(dist, DCT("description"), lit(
@@ -383,21 +385,20 @@ class CatalogBuilder:
         else:
             out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_fr}", lang="fr"))
             out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_en}", lang="en"))
-            graphs = fmt.key in ("nq", "trig", "jsonld")
             out.add(dist, DCT("description"), lit(
                 f"Export complet au format {fmt.label}{gz_fr}"
-                + (", chaque graphe nommé conservé." if graphs else ", graphes nommés fusionnés."), lang="fr"))
+                + (", chaque graphe nommé conservé." if fmt.keeps_graphs else ", graphes nommés fusionnés."), lang="fr"))
             out.add(dist, DCT("description"), lit(
                 f"Complete export in {fmt.label}{gz_en}"
-                + (", every named graph kept." if graphs else ", named graphs merged."), lang="en"))
+                + (", every named graph kept." if fmt.keeps_graphs else ", named graphs merged."), lang="en"))
         out.add(dist, DCAT("accessURL"), url)
         out.add(dist, DCAT("downloadURL"), url)
-        media = node(IANA_MEDIA_TYPES + fmt.media_type)
+        media = node(fmt.iana_iri)
         out.add(dist, DCAT("mediaType"), media)
         out.add(media, RDF("type"), DCT("MediaType"))
-        out.add(dist, DCT("format"), node(EU_FILE_TYPES + fmt.file_type))
+        out.add(dist, DCT("format"), node(fmt.eu_file_type_iri))
         if f.compressed:
-            gzip = node(IANA_MEDIA_TYPES + GZIP)
+            gzip = node(formats.GZIP.iana_iri)
             out.add(dist, DCAT("compressFormat"), gzip)
             out.add(gzip, RDF("type"), DCT("MediaType"))
         out.add(dist, DCAT("byteSize"), lit(str(f.size), XSD("nonNegativeInteger")))

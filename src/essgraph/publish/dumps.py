@@ -7,7 +7,7 @@ Layout of ``<build>/dumps/``::
     datasets/<plan-id>.{...}, datasets/<plan-id>-actions.csv   the same for each plan dataset (not gzipped)
     index.json                                   name -> dataset, format, compression, byte size, SHA-256
 
-The RDF files are written by :mod:`essgraph.rdf.serialize` (gzip with a fixed mtime, atomic renames). Formats that keep
+The RDF files are written by :mod:`essgraph.rdf.serialize` in every syntax of the format registry (gzip with a fixed mtime, atomic renames). Formats that keep
 named graphs (N-Quads, TriG, JSON-LD) keep them; the others merge the graphs. The dumps never contain the catalog
 and VoID graphs: those describe the dumps (sizes, checksums) and are added to the store after the dumps are written.
 """
@@ -25,55 +25,36 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from essgraph.rdf.serialize import export_to_file, gzip_file
+from essgraph.rdf import formats
+from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import sparql_prefixes
+from essgraph.rdf.serialize import export_to_file, gzip_file
 
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
-GZIP = "application/gzip"
 WHOLE = "essgraph"  # dataset id (and file stem) of the whole published graph
 INDEX = "index.json"
-
-
-@dataclass(frozen=True)
-class DumpFormat:
-    key: str          # short name, used in distribution IRIs
-    export: str       # the format name of essgraph.rdf.serialize ("" for the CSV)
-    extension: str
-    media_type: str   # IANA media type of the content
-    file_type: str    # code of the EU file-type authority table
-    label: str
-
-
-RDF_DUMP_FORMATS = (
-    DumpFormat("ttl", "turtle", "ttl", "text/turtle", "RDF_TURTLE", "Turtle"),
-    DumpFormat("nt", "ntriples", "nt", "application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
-    DumpFormat("nq", "nquads", "nq", "application/n-quads", "RDF_N_QUADS", "N-Quads"),
-    DumpFormat("trig", "trig", "trig", "application/trig", "RDF_TRIG", "TriG"),
-    DumpFormat("jsonld", "jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
-    DumpFormat("rdf", "rdfxml", "rdf", "application/rdf+xml", "RDF_XML", "RDF/XML"),
-)
-CSV_FORMAT = DumpFormat("csv", "", "csv", "text/csv", "CSV", "CSV")
-FORMATS = {f.key: f for f in (*RDF_DUMP_FORMATS, CSV_FORMAT)}
+#: the formats of the dumps, each known by its file extension (in file names, the index, distribution IRIs)
+DUMP_FORMATS = (*formats.RDF_FORMATS, formats.CSV)
 
 
 @dataclass(frozen=True)
 class DumpFile:
     name: str          # path relative to the dumps folder, with "/" separators
     dataset: str       # WHOLE or a plan dataset id
-    format: str        # key of FORMATS
+    format: str        # the file extension of its format (one of DUMP_FORMATS)
     compressed: bool
     size: int
     sha256: str
 
     @property
-    def dump_format(self) -> DumpFormat:
-        return FORMATS[self.format]
+    def dump_format(self) -> Format:
+        found = formats.by_extension(self.format, DUMP_FORMATS)
+        assert found is not None, self.format
+        return found
 
     @property
-    def media_type(self) -> str:
-        """The Content-Type the file is served with: gzip for compressed files, else the content's media type."""
-        return GZIP if self.compressed else self.dump_format.media_type
+    def served_format(self) -> Format:
+        """The format the file is served as: gzip for compressed files, else the content's format."""
+        return formats.GZIP if self.compressed else self.dump_format
 
 
 def sha256_file(path: Path) -> str:
@@ -84,8 +65,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _described(folder: Path, path: Path, dataset: str, fmt: DumpFormat, compressed: bool) -> DumpFile:
-    return DumpFile(path.relative_to(folder).as_posix(), dataset, fmt.key, compressed, path.stat().st_size,
+def _described(folder: Path, path: Path, dataset: str, fmt: Format, compressed: bool) -> DumpFile:
+    return DumpFile(path.relative_to(folder).as_posix(), dataset, fmt.extension, compressed, path.stat().st_size,
                     sha256_file(path))
 
 
@@ -120,7 +101,7 @@ def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterab
 def _link_set(previous: Path, root: Path, dataset: str) -> list[DumpFile] | None:
     """Hard-link a dataset's dump files from a previous build's dumps folder (None when any is missing)."""
     before = [f for f in read_index(previous).values() if f.dataset == dataset]
-    if len(before) != len(RDF_DUMP_FORMATS) + 1:
+    if len(before) != len(DUMP_FORMATS):
         return None
     (root / "datasets").mkdir(parents=True, exist_ok=True)
     try:
@@ -137,15 +118,15 @@ def _write_set(store: ox.Store, root: Path, folder: Path, dataset: str, rows: li
     """Every RDF format and the CSV; gzipped variants too for the whole graph (a plan's dumps are small, and at
     1,000 plans compressing 6,000 more files was the slowest step of a build)."""
     files = []
-    for fmt in RDF_DUMP_FORMATS:
-        path = export_to_file(store, fmt.export, folder / f"{dataset}.{fmt.extension}")
+    for fmt in formats.RDF_FORMATS:
+        path = export_to_file(store, fmt, folder / f"{dataset}.{fmt.extension}")
         files.append(_described(root, path, dataset, fmt, False))
         if dataset == WHOLE:
             zipped = gzip_file(path, path.with_name(path.name + ".gz"))
             files.append(_described(root, zipped, dataset, fmt, True))
     path = folder / f"{dataset}-actions.csv"
     write_csv(rows, path)
-    files.append(_described(root, path, dataset, CSV_FORMAT, False))
+    files.append(_described(root, path, dataset, formats.CSV, False))
     return files
 
 

@@ -19,8 +19,6 @@ LINK_TARGETS = (
     ("eur-lex-eli", "EUR-Lex — European Legislation Identifier (ELI)", "http://data.europa.eu/eli/"),
     ("un-sdg", "UN Sustainable Development Goals KOS", "http://metadata.un.org/sdg/"),
 )
-FORMAT_FEATURES = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG", "jsonld": "JSON-LD",
-                   "rdf": "RDF_XML"}
 VOCABULARIES = set(PREFIXES.values()) - {PREFIXES["xsd"]}
 
 
@@ -60,8 +58,8 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
     out.add(ds, VOID("sparqlEndpoint"), node(base + "sparql"))
     for f in dumps:
         out.add(ds, VOID("dataDump"), node(base + "dumps/" + f.name))
-        if f.format in FORMAT_FEATURES:
-            out.add(ds, VOID("feature"), node("http://www.w3.org/ns/formats/" + FORMAT_FEATURES[f.format]))
+        if f.dump_format.rdf is not None:  # the W3C format IRI of each RDF syntax dumped
+            out.add(ds, VOID("feature"), node(f.dump_format.iri))
     distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
     out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")))
     out.add(ds, VOID("entities"), _int(_count(

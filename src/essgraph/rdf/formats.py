@@ -1,104 +1,166 @@
-"""Content negotiation: one table of media types, one pure function that honours q-values.
+"""The one registry of formats: every RDF syntax, SPARQL results format and other document essgraph reads or writes.
 
-``negotiate(accept, offers)`` returns the offer the client prefers, or None when nothing fits (answer 406; never
-fall back silently). Ties between equally acceptable offers go to the server's order of ``offers``.
+pyoxigraph owns the facts of the formats it parses and writes: its ``RdfFormat`` and ``QueryResultsFormat`` carry the
+media type, the file extension, the name, the W3C format IRI (http://www.w3.org/ns/formats/) and whether named
+graphs are kept. A :class:`Format` reads them from there and adds only what pyoxigraph does not know:
+
+* the short name clients send in ``?format=``, on the command line and in file names (``turtle``, ``json``);
+* the other names and media types clients send for the same thing (``text/plain`` for N-Triples...);
+* the code of the EU file-type authority table (DCAT-AP ``dct:format`` of a distribution);
+* more file extensions read as the format (``.owl`` is RDF/XML), for source files only;
+* the formats pyoxigraph does not have (HTML, JSON, gzip), with the same attributes.
+
+Where a format is offered, a tuple says it, in the server's order of preference (:data:`GRAPH_FORMATS`...).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from essgraph.errors import ConfigError
+
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
+#: pyoxigraph names JSON-LD https://www.w3.org/ns/formats/data/JSON-LD; the W3C's list of format IRIs
+#: (https://www.w3.org/ns/formats/), which SPARQL service descriptions and VoID use, names it as below.
+W3C_JSON_LD = "http://www.w3.org/ns/formats/JSON-LD"
 
 
 @dataclass(frozen=True)
-class MediaType:
-    name: str          # short name used in ?format= and file extensions' table
-    media_type: str    # the canonical IANA media type we answer with
-    extension: str     # file extension for URLs like /catalog.ttl
-    aliases: tuple[str, ...] = ()   # other media types clients send for the same thing
+class OtherFormat:
+    """A format pyoxigraph does not know, with the attributes its formats have."""
+
+    name: str
+    media_type: str
+    file_extension: str
+    iri: str | None = None
+    supports_datasets: bool = False
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str                                  # short name: ?format=, the command line, file names
+    spec: ox.RdfFormat | ox.QueryResultsFormat | OtherFormat
+    aliases: tuple[str, ...] = ()              # other names and media types clients send for it
+    eu_file_type: str | None = None            # code in the EU file-type authority table
+    reads: tuple[str, ...] = ()                # more file extensions read as this format (source files)
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type, without parameters (pyoxigraph adds a charset to some)."""
+        return self.spec.media_type.split(";")[0].strip()
+
+    @property
+    def extension(self) -> str:
+        return self.spec.file_extension
+
+    @property
+    def label(self) -> str:
+        """The format's name for people: "Turtle", "RDF/XML", "SPARQL Results in JSON"."""
+        return self.spec.name
+
+    @property
+    def iri(self) -> str | None:
+        """The W3C format IRI (void:feature, sd:resultFormat), None for formats outside that list."""
+        return W3C_JSON_LD if self.spec == ox.RdfFormat.JSON_LD else self.spec.iri
+
+    @property
+    def rdf(self) -> ox.RdfFormat | None:
+        return self.spec if isinstance(self.spec, ox.RdfFormat) else None
+
+    @property
+    def results(self) -> ox.QueryResultsFormat | None:
+        return self.spec if isinstance(self.spec, ox.QueryResultsFormat) else None
+
+    @property
+    def keeps_graphs(self) -> bool:
+        """True when the syntax writes named graphs (N-Quads, TriG, JSON-LD); the others merge them."""
+        return self.spec.supports_datasets
 
     @property
     def content_type(self) -> str:
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
-        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+        """The Content-Type answered: textual formats say they are UTF-8."""
+        media = self.media_type
+        textual = media.startswith("text/") or media.endswith(("json", "xml"))
+        return f"{media}; charset=utf-8" if textual else media
+
+    @property
+    def iana_iri(self) -> str:
+        """The media type as an IRI of the IANA registry (DCAT-AP ``dcat:mediaType``)."""
+        return IANA_MEDIA_TYPES + self.media_type
+
+    @property
+    def eu_file_type_iri(self) -> str | None:
+        """The IRI in the EU file-type authority table (DCAT-AP ``dct:format``)."""
+        return EU_FILE_TYPES + self.eu_file_type if self.eu_file_type else None
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a client may use for it: short name, extension, media type, aliases."""
+        return (self.name, self.extension, self.media_type, *self.aliases)
 
 
-# RDF graphs
-TURTLE = MediaType("turtle", "text/turtle", "ttl", ("application/x-turtle",))
-NTRIPLES = MediaType("ntriples", "application/n-triples", "nt", ("text/plain",))
-JSONLD = MediaType("jsonld", "application/ld+json", "jsonld", ())
-RDFXML = MediaType("rdfxml", "application/rdf+xml", "rdf", ())
-NQUADS = MediaType("nquads", "application/n-quads", "nq", ())
-TRIG = MediaType("trig", "application/trig", "trig", ())
-# SPARQL results
-SPARQL_JSON = MediaType("json", "application/sparql-results+json", "srj", ("application/json",))
-SPARQL_XML = MediaType("xml", "application/sparql-results+xml", "srx", ("application/xml",))
-CSV = MediaType("csv", "text/csv", "csv", ())
-TSV = MediaType("tsv", "text/tab-separated-values", "tsv", ())
-# people
-HTML = MediaType("html", "text/html", "html", ("application/xhtml+xml",))
-JSON = MediaType("json", "application/json", "json", ())
+# RDF syntaxes
+TURTLE = Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",), "RDF_TURTLE")
+NTRIPLES = Format("ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain",), "RDF_N_TRIPLES")
+NQUADS = Format("nquads", ox.RdfFormat.N_QUADS, (), "RDF_N_QUADS")
+TRIG = Format("trig", ox.RdfFormat.TRIG, (), "RDF_TRIG")
+JSONLD = Format("jsonld", ox.RdfFormat.JSON_LD, (), "JSON_LD", reads=("json",))
+RDFXML = Format("rdfxml", ox.RdfFormat.RDF_XML, (), "RDF_XML", reads=("owl", "xml", "skos"))
+# SPARQL results (CSV is also the format of the actions' table)
+SPARQL_JSON = Format("json", ox.QueryResultsFormat.JSON, ("application/json",))
+SPARQL_XML = Format("xml", ox.QueryResultsFormat.XML, ("application/xml",))
+CSV = Format("csv", ox.QueryResultsFormat.CSV, (), "CSV")
+TSV = Format("tsv", ox.QueryResultsFormat.TSV)
+# documents pyoxigraph does not write
+HTML = Format("html", OtherFormat("HTML", "text/html", "html"), ("application/xhtml+xml",))
+JSON = Format("json", OtherFormat("JSON", "application/json", "json"))
+GZIP = Format("gzip", OtherFormat("gzip", "application/gzip", "gz"))
 
-RDF_GRAPH_TYPES = (TURTLE, JSONLD, NTRIPLES, RDFXML)
-RDF_DATASET_TYPES = (TRIG, NQUADS, JSONLD)
-RESULT_TYPES = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
-
-
-@dataclass(frozen=True)
-class _Range:
-    type: str
-    subtype: str
-    q: float
-    specificity: int
-    order: int
+#: every RDF syntax, in the order of the dumps and the command line
+RDF_FORMATS = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML)
+#: a graph answered over HTTP (pages, catalog, VoID, CONSTRUCT and DESCRIBE), Turtle preferred
+GRAPH_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+#: SELECT and ASK results, SPARQL JSON preferred
+RESULT_FORMATS = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 
 
-def parse_accept(header: str | None) -> list[_Range]:
-    """Media ranges of an Accept header; a malformed part is skipped, a missing header accepts everything."""
-    if not header or not header.strip():
-        return [_Range("*", "*", 1.0, 0, 0)]
-    ranges = []
-    for order, part in enumerate(header.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        full = pieces[0].lower()
-        if "/" not in full:
-            continue
-        type_, subtype = full.split("/", 1)
-        q = 1.0
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value.strip())))
-                except ValueError:
-                    q = 0.0
-        specificity = 0 if type_ == "*" else (1 if subtype == "*" else 2)
-        ranges.append(_Range(type_, subtype, q, specificity, order))
-    return ranges
+def answer_formats(returns_graph: bool) -> tuple[Format, ...]:
+    """The formats a query's answer comes in: a graph (CONSTRUCT, DESCRIBE) or results (SELECT, ASK)."""
+    return GRAPH_FORMATS if returns_graph else RESULT_FORMATS
 
 
-def _quality(offer: MediaType, ranges: list[_Range]) -> float:
-    """The q of the most specific range matching the offer (RFC 9110 §12.5.1); 0 when none matches."""
-    best: _Range | None = None
-    for candidate in (offer.media_type, *offer.aliases):
-        type_, subtype = candidate.split("/", 1)
-        for r in ranges:
-            matches = (r.type == "*" or (r.type == type_ and (r.subtype == "*" or r.subtype == subtype)))
-            if matches and (best is None or r.specificity > best.specificity):
-                best = r
-    return best.q if best else 0.0
-
-
-def negotiate(accept: str | None, offers: tuple[MediaType, ...]) -> MediaType | None:
-    ranges = parse_accept(accept)
-    scored = [(_quality(o, ranges), -i, o) for i, o in enumerate(offers)]
-    q, _, offer = max(scored, key=lambda t: (t[0], t[1]))
-    return offer if q > 0 else None
-
-
-def by_name(name: str, offers: tuple[MediaType, ...]) -> MediaType | None:
-    """An explicit format switch (``?format=turtle``, ``.ttl``, or a media type); None when unknown."""
+def by_name(name: str, formats: tuple[Format, ...]) -> Format | None:
+    """The format of ``formats`` that ``name`` (short name, extension or media type) means; None when none."""
     name = name.strip().lower()
-    for o in offers:
-        if name in (o.name, o.extension, o.media_type, *o.aliases):
-            return o
-    return None
+    return next((f for f in formats if name in f.names()), None)
+
+
+def by_extension(extension: str, formats: tuple[Format, ...]) -> Format | None:
+    """The format of ``formats`` written with file extension ``extension`` (no dot)."""
+    return next((f for f in formats if f.extension == extension), None)
+
+
+def rdf_format(name: str) -> Format:
+    """An RDF syntax by short name (``essgraph export --format``); a clear error when there is none."""
+    found = next((f for f in RDF_FORMATS if f.name == name), None)
+    if found is None:
+        raise ConfigError(f"unknown RDF format {name!r}", hint="use one of " + ", ".join(f.name for f in RDF_FORMATS))
+    return found
+
+
+def source_extensions() -> dict[str, Format]:
+    """File extension (with its dot) -> RDF syntax, for the source files of a project."""
+    return {f".{ext}": f for f in RDF_FORMATS for ext in (f.extension, *f.reads)}
+
+
+def for_file(path: Path) -> Format:
+    """The RDF syntax of a source file, by its extension; a clear error when it has none."""
+    table = source_extensions()
+    found = table.get(path.suffix.lower())
+    if found is None:
+        raise ConfigError(f"{path}: unknown RDF file extension {path.suffix!r}",
+                          hint="use one of " + ", ".join(sorted(table)))
+    return found

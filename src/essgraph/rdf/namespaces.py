@@ -1,8 +1,9 @@
 """Namespaces and IRIs used by the code, defined once here; namespaces as term factories and a triple set for the
 generated graphs (catalog, VoID).
 
-:data:`PREFIXES` is the one table of namespaces; :data:`EXTRA_PREFIXES` adds the few that only the catalog uses
-(SPDX, vCard, Hydra, ADMS).
+:data:`PREFIXES` is the one table of namespaces; :data:`EXTRA_PREFIXES` adds the few that only the catalog and
+the service description use (SPDX, vCard, Hydra, ADMS, W3C formats); :data:`DOCUMENT_PREFIXES` is both, the prefixes
+every Turtle, TriG and RDF/XML document declares.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def sparql_prefixes(*names: str) -> str:
     chosen = names or tuple(PREFIXES)
     return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in chosen)
 
+
 EXTRA_PREFIXES = {
     "spdx": "http://spdx.org/rdf/terms#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
@@ -52,10 +54,10 @@ EXTRA_PREFIXES = {
     "adms": "http://www.w3.org/ns/adms#",
     "dcatap": "http://data.europa.eu/r5r/",
     "locn": "http://www.w3.org/ns/locn#",
+    "formats": "http://www.w3.org/ns/formats/",
 }
-#: prefixes written in the catalog's Turtle, TriG and RDF/XML
-CATALOG_PREFIXES = {**{k: PREFIXES[k] for k in ("rdf", "rdfs", "xsd", "owl", "skos", "dct", "dcat", "foaf", "prov",
-                                                 "void", "ess")}, **EXTRA_PREFIXES}
+#: the prefixes every Turtle, TriG and RDF/XML document declares (see essgraph.rdf.serialize)
+DOCUMENT_PREFIXES = {**PREFIXES, **EXTRA_PREFIXES}
 
 
 def namespace(iri: str) -> Callable[[str], ox.NamedNode]:

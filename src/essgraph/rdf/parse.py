@@ -11,29 +11,12 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from essgraph.errors import ConfigError, RdfSyntaxError
-
-#: file extension -> pyoxigraph format (the one table of source formats)
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".skos": ox.RdfFormat.RDF_XML,
-}
-
+from essgraph.errors import RdfSyntaxError
+from essgraph.rdf.formats import for_file
 
 def format_for(path: Path) -> ox.RdfFormat:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ConfigError(f"{path}: unknown RDF file extension {path.suffix!r}",
-                          hint="use one of " + ", ".join(sorted(FORMATS)))
-    return fmt
+    """The pyoxigraph syntax of a source file, by its extension (the registry's table of source extensions)."""
+    return for_file(path).rdf
 
 
 def _check_xml(path: Path, data: bytes) -> None:

@@ -1,58 +1,84 @@
-"""Dumps of the store in every RDF format, written atomically (a temporary file renamed into place)."""
+"""The one way essgraph writes RDF: pyoxigraph's serializers, with one prefix policy.
+
+Everything written goes through here: the dumps and ``essgraph export`` (:func:`write_dump`), the pages, the
+catalog, VoID, the service description and query answers (:func:`serialize`), and the pages' JSON-LD
+(:func:`compact_jsonld`).
+
+Prefix policy: Turtle, TriG and RDF/XML declare every prefix of the one namespace table
+(:data:`essgraph.rdf.namespaces.DOCUMENT_PREFIXES`), so every document has the same header and abbreviates every
+IRI of those namespaces. Declaring only the prefixes a document uses would mean reading every term first: on a
+dump of a million quads that costs about as much as writing it. N-Triples and N-Quads have no prefixes; JSON-LD
+from pyoxigraph is expanded, and the pages' JSON-LD is compacted with the published ``@context``.
+"""
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 from pathlib import Path
-from typing import IO
+from typing import IO, Iterable
 
 import pyoxigraph as ox
+from pyld import jsonld
 
-from essgraph.errors import ConfigError
-from essgraph.rdf.namespaces import PREFIXES
-
-#: export format name -> (pyoxigraph format, keeps named graphs, file extension)
-EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, False, "ttl"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, False, "nt"),
-    "nquads": (ox.RdfFormat.N_QUADS, True, "nq"),
-    "trig": (ox.RdfFormat.TRIG, True, "trig"),
-    "jsonld": (ox.RdfFormat.JSON_LD, True, "jsonld"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, False, "rdf"),
-}
-
-
-def export_format(name: str) -> tuple[ox.RdfFormat, bool, str]:
-    try:
-        return EXPORT_FORMATS[name]
-    except KeyError:
-        raise ConfigError(f"unknown export format {name!r}",
-                          hint="use one of " + ", ".join(EXPORT_FORMATS)) from None
-
+from essgraph.rdf.formats import Format
+from essgraph.rdf.namespaces import DOCUMENT_PREFIXES
 
 UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
 
 
-def write_dump(store: ox.Store, name: str, out: IO[bytes], graph: str | None = None) -> None:
-    """Serialize the store (or one named graph) in format ``name``; all the work is done by pyoxigraph.
+def _syntax(fmt: Format | ox.RdfFormat) -> ox.RdfFormat:
+    syntax = fmt if isinstance(fmt, ox.RdfFormat) else fmt.rdf
+    if syntax is None:
+        raise ValueError(f"{fmt.label} is not an RDF syntax")
+    return syntax
 
-    Formats with named graphs keep them; the others get the union of the graphs (a triple in two graphs may be
+
+def prefixes_for(fmt: Format | ox.RdfFormat) -> dict[str, str] | None:
+    """The prefixes a document in ``fmt`` declares (the policy above)."""
+    return DOCUMENT_PREFIXES if _syntax(fmt) in _WITH_PREFIXES else None
+
+
+def serialize(triples: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Format | ox.RdfFormat) -> bytes:
+    """Triples (or quads, for the formats that keep graphs) in ``fmt`` (a registry format or pyoxigraph's)."""
+    return ox.serialize(triples, format=_syntax(fmt), prefixes=prefixes_for(fmt))
+
+
+def write_dump(store: ox.Store, fmt: Format, out: IO[bytes], graph: str | None = None) -> None:
+    """The store (or one named graph of it) in ``fmt``, written by pyoxigraph.
+
+    Formats that keep named graphs keep them; the others get the union of the graphs (a triple in two graphs may be
     written twice, which RDF parsers read as one).
     """
-    fmt, keeps_graphs, _ext = export_format(name)
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    if graph is not None and not keeps_graphs:
-        store.dump(out, format=fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)
-    elif keeps_graphs and graph is None:
-        store.dump(out, format=fmt, prefixes=prefixes)
-    elif keeps_graphs:
+    syntax, prefixes = _syntax(fmt), prefixes_for(fmt)
+    if graph is not None and not fmt.keeps_graphs:
+        store.dump(out, format=syntax, from_graph=ox.NamedNode(graph), prefixes=prefixes)
+    elif fmt.keeps_graphs and graph is None:
+        store.dump(out, format=syntax, prefixes=prefixes)
+    elif fmt.keeps_graphs:
         sub = ox.Store()
         sub.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        sub.dump(out, format=fmt, prefixes=prefixes)
+        sub.dump(out, format=syntax, prefixes=prefixes)
     else:
-        store.query(UNION_TRIPLES).serialize(out, format=fmt)
+        ox.serialize(store.query(UNION_TRIPLES), out, format=syntax, prefixes=prefixes)
+
+
+def compact_jsonld(triples: Iterable[ox.Triple], context: dict, context_url: str) -> bytes:
+    """JSON-LD compacted with ``context`` and referring to it by ``context_url``, by pyld (the reference JSON-LD
+    processor; it never loads anything: the context is given)."""
+    nquads = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
+    doc = jsonld.compact(expanded, context, {"documentLoader": _no_loading, "graph": True})
+    doc["@context"] = context_url
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _no_loading(url: str, options=None):
+    raise jsonld.JsonLdError(f"refusing to load {url}: the server loads nothing from the network",
+                             "jsonld.LoadDocumentError", code="loading document failed")
 
 
 def gzip_file(source: Path, target: Path) -> Path:
@@ -69,7 +95,8 @@ def gzip_file(source: Path, target: Path) -> Path:
     return target
 
 
-def export_to_file(store: ox.Store, name: str, path: Path, compress: bool = False, graph: str | None = None) -> Path:
+def export_to_file(store: ox.Store, fmt: Format, path: Path, compress: bool = False,
+                   graph: str | None = None) -> Path:
     """Write a dump to ``path`` atomically; with ``compress`` the file is gzipped (``.gz`` appended if missing)."""
     if compress and path.suffix != ".gz":
         path = path.with_name(path.name + ".gz")
@@ -79,9 +106,9 @@ def export_to_file(store: ox.Store, name: str, path: Path, compress: bool = Fals
         with open(tmp, "wb") as raw:
             if compress:
                 with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
-                    write_dump(store, name, zipped, graph)
+                    write_dump(store, fmt, zipped, graph)
             else:
-                write_dump(store, name, raw, graph)
+                write_dump(store, fmt, raw, graph)
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(tmp, path)

@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from essgraph.errors import QueryError, QueryLimitError, QueryRefused, QuerySyntaxError, QueryUnavailable
-from essgraph.rdf.namespaces import PREFIXES
+from essgraph.rdf.serialize import serialize
 from essgraph.sparql.guard import refuse_service
 
-_WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
 _SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 _XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-\u00B7]*$")  # RDF/XML writes a predicate as namespace + NCName
 
@@ -244,7 +243,4 @@ def _triples(store: ox.Store, result: ox.QueryTriples, job: Job) -> Answer:
                                       f"<{quad.predicate.value}> does not end with an XML name",
                                       "ask for Turtle, N-Triples or JSON-LD instead", code="not_representable",
                                       status=406)
-    prefixes = None
-    if target in _WITH_PREFIXES:  # only the prefixes the result uses
-        prefixes = {name: ns for name, ns in PREFIXES.items() if b"<" + ns.encode() in ntriples}
-    return Answer(ox.serialize(quads, format=target, prefixes=prefixes), counter.lines)
+    return Answer(serialize(quads, target), counter.lines)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from essgraph.errors import QueryError, QueryParameterError, QuerySyntaxError
-from essgraph.rdf import formats as conneg
+from essgraph.rdf import formats
 from essgraph.sparql.execute import Job
 from essgraph.sparql.guard import check_query
 from essgraph.sparql.isolated import run_isolated
@@ -24,7 +24,7 @@ from essgraph.sparql.service_description import endpoint_iri
 
 TABLE = "table"
 #: every --format name, for the command's help; which ones apply depends on the query form
-FORMAT_NAMES = (TABLE, *(m.name for m in conneg.RESULT_TYPES), *(m.name for m in conneg.RDF_GRAPH_TYPES))
+FORMAT_NAMES = (TABLE, *(m.name for m in formats.RESULT_FORMATS), *(m.name for m in formats.GRAPH_FORMATS))
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,14 @@ def bind(query: LocalQuery, values: dict[str, str]) -> tuple[tuple[str, object],
     return tuple(sorted((var.value, term) for var, term in bindings.items()))
 
 
-def output_media(name: str | None, info: QueryInfo) -> conneg.MediaType | None:
+def output_media(name: str | None, info: QueryInfo) -> formats.Format | None:
     """The media type asked for with --format (None: the table); the default suits the query form."""
-    offers = conneg.RDF_GRAPH_TYPES if info.returns_graph else conneg.RESULT_TYPES
+    offers = formats.answer_formats(info.returns_graph)
     if name is None:
         return offers[0] if info.returns_graph else None
     if name == TABLE and not info.returns_graph:
         return None
-    media = conneg.by_name(name, offers)
+    media = formats.by_name(name, offers)
     if media is None:
         names = ([] if info.returns_graph else [TABLE]) + [o.name for o in offers]
         raise QueryError(f"format {name} is not available for a {info.form or 'SPARQL'} query",
@@ -119,7 +119,7 @@ def output_media(name: str | None, info: QueryInfo) -> conneg.MediaType | None:
 
 
 #: the answer the table is printed from
-TABLE_SOURCE = conneg.SPARQL_JSON
+TABLE_SOURCE = formats.SPARQL_JSON
 
 
 def render_table(body: bytes) -> str:

@@ -9,27 +9,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from essgraph.rdf import formats
 from essgraph.rdf.namespaces import PREFIXES
-from essgraph.rdf import formats as conneg
 
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]
-FORMATS = "http://www.w3.org/ns/formats/"
 ENTAILMENT = "http://www.w3.org/ns/entailment/"
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-
-#: the W3C format IRI (http://www.w3.org/ns/formats/) of each media type the endpoint answers in
-FORMAT_IRIS = {
-    conneg.SPARQL_JSON: "SPARQL_Results_JSON",
-    conneg.SPARQL_XML: "SPARQL_Results_XML",
-    conneg.CSV: "SPARQL_Results_CSV",
-    conneg.TSV: "SPARQL_Results_TSV",
-    conneg.TURTLE: "Turtle",
-    conneg.NTRIPLES: "N-Triples",
-    conneg.JSONLD: "JSON-LD",
-    conneg.RDFXML: "RDF_XML",
-}
-PREFIXES_USED = {name: PREFIXES[name] for name in ("sd", "void", "dct", "rdfs", "xsd")} | {"formats": FORMATS}
 
 
 def endpoint_iri(base_iri: str) -> str:
@@ -69,8 +55,9 @@ def description(base_iri: str, manifest: dict, timeout_s: float, max_rows: int) 
         ox.Triple(default_graph, ox.NamedNode(PREFIXES["rdfs"] + "comment"),
                   text("The union (RDF merge) of all the named graphs of the dataset.")),
     ]
-    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name))
-                for name in FORMAT_IRIS.values()]
+    # the W3C format IRI of every format the endpoint answers in
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(f.iri))
+                for f in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS)]
     for i, (iri, n) in enumerate(sorted(manifest.get("graphs", {}).items())):
         named, graph = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
         triples += [
@@ -82,8 +69,3 @@ def description(base_iri: str, manifest: dict, timeout_s: float, max_rows: int) 
             ox.Triple(graph, ox.NamedNode(VOID + "triples"), count(int(n))),
         ]
     return triples
-
-
-def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    prefixes = PREFIXES_USED if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)

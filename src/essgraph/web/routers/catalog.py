@@ -27,12 +27,14 @@ from fastapi.responses import FileResponse, Response
 from essgraph.publish.catalog import CATALOG_FILES, CATALOG_GRAPH, VOID_GRAPH
 from essgraph.publish.dumps import WHOLE, read_index
 from essgraph.errors import HttpError
-from essgraph.rdf.namespaces import CATALOG_PREFIXES, DCAT, HYDRA, RDF, XSD, lit, node
-from essgraph.rdf import formats as conneg
+from essgraph.rdf.namespaces import DCAT, HYDRA, RDF, XSD, lit, node
+from essgraph.rdf import formats
+from essgraph.rdf.serialize import serialize
+from essgraph.web.http import negotiate
 from essgraph.web.live import published_of
 
 router = APIRouter()
-OFFERS = conneg.RDF_GRAPH_TYPES
+OFFERS = formats.GRAPH_FORMATS
 EXTENSIONS = {m.extension: m for m in OFFERS}
 _LOCK = threading.Lock()
 
@@ -84,7 +86,7 @@ class CatalogView:
     def pages(self, size: int) -> int:
         return max(1, -(-len(self.datasets) // size))
 
-    def page(self, number: int, size: int, media: conneg.MediaType, path: str) -> bytes:
+    def page(self, number: int, size: int, media: formats.Format, path: str) -> bytes:
         key = ("catalog", number, size, media.name, path)
         if key not in self._cache:
             on_page = set(self.datasets[(number - 1) * size:number * size])
@@ -96,7 +98,7 @@ class CatalogView:
             order = {self.root: "0", **{d: f"1{i:08d}" for i, d in enumerate(self.datasets)}}
             triples.sort(key=lambda t: (order.get(t.subject, "2"), isinstance(t.subject, ox.BlankNode),
                                         str(t.subject), str(t.predicate)))
-            self._cache[key] = ox.serialize(triples, format=media_format(media), prefixes=CATALOG_PREFIXES)
+            self._cache[key] = serialize(triples, media)
         return self._cache[key]
 
     def _hydra(self, number: int, total: int, path: str) -> list[ox.Triple]:
@@ -114,16 +116,11 @@ class CatalogView:
             triples.append(ox.Triple(view, HYDRA("next"), url(number + 1)))
         return triples
 
-    def void_bytes(self, media: conneg.MediaType) -> bytes:
+    def void_bytes(self, media: formats.Format) -> bytes:
         key = ("void", media.name)
         if key not in self._cache:
-            self._cache[key] = ox.serialize(self.void, format=media_format(media), prefixes=CATALOG_PREFIXES)
+            self._cache[key] = serialize(self.void, media)
         return self._cache[key]
-
-
-def media_format(media: conneg.MediaType) -> ox.RdfFormat:
-    return {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES,
-            "rdfxml": ox.RdfFormat.RDF_XML}[media.name]
 
 
 def view_of(request: Request) -> CatalogView:
@@ -136,8 +133,8 @@ def view_of(request: Request) -> CatalogView:
     return view
 
 
-def _negotiated(request: Request) -> conneg.MediaType:
-    media = conneg.negotiate(request.headers.get("accept"), OFFERS)
+def _negotiated(request: Request) -> formats.Format:
+    media = negotiate(request.headers.get("accept"), OFFERS)
     if media is None:
         raise HttpError(406, "not_acceptable", f"no representation of {request.url.path} matches the Accept header",
                         hint="accept one of " + ", ".join(m.media_type for m in OFFERS),
@@ -145,7 +142,7 @@ def _negotiated(request: Request) -> conneg.MediaType:
     return media
 
 
-def _rdf_response(request: Request, view: CatalogView, body: bytes, media: conneg.MediaType, etag: str,
+def _rdf_response(request: Request, view: CatalogView, body: bytes, media: formats.Format, etag: str,
                   headers: dict[str, str]) -> Response:
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300", **headers}
     if view.last_modified:
@@ -156,7 +153,7 @@ def _rdf_response(request: Request, view: CatalogView, body: bytes, media: conne
     return Response(body, media_type=media.content_type, headers=headers)
 
 
-def _catalog(request: Request, media: conneg.MediaType, page: int, path: str, negotiated: bool) -> Response:
+def _catalog(request: Request, media: formats.Format, page: int, path: str, negotiated: bool) -> Response:
     view = view_of(request)
     if view.root is None:
         raise HttpError(404, "not_found", "this deployment publishes no catalog",
@@ -212,5 +209,5 @@ def dump(request: Request, name: str) -> Response:
         headers["Last-Modified"] = view.last_modified
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
-    return FileResponse(view.dumps_dir / entry.name, media_type=entry.media_type, headers=headers,
+    return FileResponse(view.dumps_dir / entry.name, media_type=entry.served_format.content_type, headers=headers,
                         filename=Path(entry.name).name, content_disposition_type="inline")

@@ -30,19 +30,20 @@ from pathlib import Path
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
-from pyld import jsonld
 
 from essgraph import __version__
 from essgraph.describe.description import describe, iri, summaries
 from essgraph.errors import HttpError
-from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, PREFIXES, sparql_prefixes
-from essgraph.rdf import formats as conneg
+from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, sparql_prefixes
+from essgraph.rdf import formats
+from essgraph.rdf.serialize import compact_jsonld, serialize
+from essgraph.web.http import negotiate
 from essgraph.web.views import pages as views
 from essgraph.web.errors import error_body
 from essgraph.web.live import published_of
 
 STATIC = Path(__file__).parent.parent / "static" / "site"
-OFFERS = (conneg.HTML,) + conneg.RDF_GRAPH_TYPES
+OFFERS = (formats.HTML,) + formats.GRAPH_FORMATS
 EXTENSIONS = {m.extension: m for m in OFFERS}
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$")
 CACHE_CONTROL = "public, max-age=300"
@@ -73,7 +74,7 @@ router = APIRouter(route_class=PageRoute)
 def home(request: Request) -> Response:
     media = choose(request, None)
     site = views.site(request)
-    if media is not conneg.HTML:
+    if media is not formats.HTML:
         return Response(status_code=303, headers={"Location": site.catalog, "Vary": "Accept"})
     headers = cache_headers(request, media)
     headers["Vary"] = "Accept"
@@ -146,18 +147,18 @@ def context(request: Request) -> Response:
                "Access-Control-Allow-Origin": "*"}
     if not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    return Response(data, headers={**headers, "Content-Type": conneg.JSONLD.content_type})
+    return Response(data, headers={**headers, "Content-Type": formats.JSONLD.content_type})
 
 
 # -- answering -----------------------------------------------------------------------------------------------------
 
-def candidates(prefix: str, path: str) -> list[tuple[str, conneg.MediaType | None]]:
+def candidates(prefix: str, path: str) -> list[tuple[str, formats.Format | None]]:
     """IRIs a request path may name: the path itself, then the path less a format extension ('1.4.ttl').
     Nothing when the path is not made of plain IRI segments (it is then never looked up)."""
     segments = path.split("/")
     if not path or len(path) > 600 or len(segments) > 16 or not all(SEGMENT.match(s) for s in segments):
         return []
-    found: list[tuple[str, conneg.MediaType | None]] = [(prefix + path, None)]
+    found: list[tuple[str, formats.Format | None]] = [(prefix + path, None)]
     stem, dot, ext = path.rpartition(".")
     if dot and ext in EXTENSIONS and SEGMENT.match(stem.rsplit("/", 1)[-1]):
         found.append((prefix + stem, EXTENSIONS[ext]))
@@ -191,14 +192,17 @@ def answer(request: Request, found: list, roots: list[str] | None = None, templa
     description = describe(store, roots or target, incoming=incoming, extra=extra)
     if description is None:
         raise HttpError(404, "not_found", f"nothing is published at {request.url}")
-    if media is conneg.HTML:
+    if media is formats.HTML:
         return _html(views.page(request, site, description, template), headers)
-    body = serialize(description.triples, media.name, views.jsonld_context(request.app), site.base + "context.jsonld")
+    if media is formats.JSONLD:
+        body = compact_jsonld(description.triples, views.jsonld_context(request.app), site.base + "context.jsonld")
+    else:
+        body = serialize(description.triples, media)
     headers["Access-Control-Allow-Origin"] = "*"
     return Response(body, headers={**headers, "Content-Type": media.content_type})
 
 
-def _vocabulary(request: Request, media: conneg.MediaType | None) -> Response:
+def _vocabulary(request: Request, media: formats.Format | None) -> Response:
     store = published_of(request).store
     ontology = ESS.rstrip("#")
     terms = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdfs:isDefinedBy")),
@@ -211,18 +215,18 @@ def _vocabulary(request: Request, media: conneg.MediaType | None) -> Response:
     return answer(request, [(ontology, media)], roots=roots, template="ontology.html", incoming=False)
 
 
-def choose(request: Request, ext_media: conneg.MediaType | None) -> conneg.MediaType:
+def choose(request: Request, ext_media: formats.Format | None) -> formats.Format:
     """The format asked: ?format=, else the path's extension, else Accept (406 when nothing fits)."""
     asked = request.query_params.get("format")
     if asked is not None:
-        media = conneg.by_name(asked, OFFERS)
+        media = formats.by_name(asked, OFFERS)
         if media is None:
             raise HttpError(400, "unknown_format", f"unknown format {asked!r}", hint=FORMAT_HINT)
         return media
     if ext_media is not None:
         return ext_media
     accept = request.headers.get("accept")
-    media = conneg.negotiate(accept, OFFERS)
+    media = negotiate(accept, OFFERS)
     if media is None:
         raise HttpError(406, "not_acceptable", f"no format of this resource matches Accept: {accept}",
                         hint="accept one of " + ", ".join(m.media_type for m in OFFERS) + "; or " + FORMAT_HINT,
@@ -230,14 +234,14 @@ def choose(request: Request, ext_media: conneg.MediaType | None) -> conneg.Media
     return media
 
 
-def _error_media(request: Request) -> conneg.MediaType | None:
+def _error_media(request: Request) -> formats.Format | None:
     asked = request.query_params.get("format")
-    if asked and conneg.by_name(asked, OFFERS):
-        return conneg.by_name(asked, OFFERS)
+    if asked and formats.by_name(asked, OFFERS):
+        return formats.by_name(asked, OFFERS)
     last = request.url.path.rsplit("/", 1)[-1]
     if "." in last and last.rsplit(".", 1)[1] in EXTENSIONS:
         return EXTENSIONS[last.rsplit(".", 1)[1]]
-    return conneg.negotiate(request.headers.get("accept"), OFFERS)
+    return negotiate(request.headers.get("accept"), OFFERS)
 
 
 def error_response(request: Request, exc: HttpError) -> Response:
@@ -247,16 +251,16 @@ def error_response(request: Request, exc: HttpError) -> Response:
     headers = {"Vary": "Accept", **exc.headers}
     text = re.sub(r"[\x00-\x1f\x7f]", " ", f"{exc.status} {exc.code}: {exc.message}" +
                   (f" (hint: {exc.hint})" if exc.hint else ""))
-    if media is conneg.HTML:
+    if media is formats.HTML:
         body = views.render(request, "error.html", site=views.site(request), error=exc, crumbs=[])
         return _html(body, headers, exc.status)
-    if media in (conneg.TURTLE, conneg.NTRIPLES):
+    if media in (formats.TURTLE, formats.NTRIPLES):
         content = f"# {text}\n"
-    elif media is conneg.RDFXML:
+    elif media is formats.RDFXML:
         content = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + text.replace("--", "- -") +
                    ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
     else:
-        media = media or conneg.JSON
+        media = media or formats.JSON
         content = json.dumps(error_body(exc.status, exc.code, exc.message, exc.hint))
     return Response(content.encode("utf-8"), status_code=exc.status,
                     headers={**headers, "Content-Type": media.content_type})
@@ -264,7 +268,7 @@ def error_response(request: Request, exc: HttpError) -> Response:
 
 def _html(body: str, headers: dict, status: int = 200) -> Response:
     return Response(body.encode("utf-8"), status_code=status,
-                    headers={**headers, "Content-Type": conneg.HTML.content_type, "Content-Language": "fr"})
+                    headers={**headers, "Content-Type": formats.HTML.content_type, "Content-Language": "fr"})
 
 
 # -- HTTP caching and links ----------------------------------------------------------------------------------------
@@ -278,7 +282,7 @@ def _built_at(request: Request) -> datetime:
     return (built if built.tzinfo else built.replace(tzinfo=timezone.utc)).replace(microsecond=0)
 
 
-def cache_headers(request: Request, media: conneg.MediaType) -> dict[str, str]:
+def cache_headers(request: Request, media: formats.Format) -> dict[str, str]:
     """ETag from the data version, the code version and the format; Last-Modified from the build time."""
     version = published_of(request).manifest["data_version"]
     return {"ETag": f'W/"{version}-{__version__}-{media.name}"', "Cache-Control": CACHE_CONTROL,
@@ -303,34 +307,10 @@ def not_modified(request: Request, headers: dict[str, str]) -> bool:
     return False
 
 
-def link_headers(site: views.Site, page: str, current: conneg.MediaType) -> dict[str, str]:
+def link_headers(site: views.Site, page: str, current: formats.Format) -> dict[str, str]:
     links = [f'<{page}.{m.extension}>; rel="alternate"; type="{m.media_type}"' for m in OFFERS if m is not current]
     links += [f'<{site.catalog}>; rel="describedby"', f'<{site.void}>; rel="describedby"']
     return {"Link": ", ".join(links), "Content-Location": f"{page}.{current.extension}"}
-
-
-# -- RDF serializations -------------------------------------------------------------------------------------------------
-
-OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
-
-
-def serialize(triples: list[ox.Triple], name: str, context: dict | None = None, context_url: str = "") -> bytes:
-    """Turtle, N-Triples or RDF/XML (by pyoxigraph), or JSON-LD compacted with ``context`` and referring to it by
-    ``context_url`` (by pyld, the reference JSON-LD processor; it never loads anything: the context is given)."""
-    if name == "jsonld":
-        nquads = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
-        doc = jsonld.compact(expanded, context or {}, {"documentLoader": _no_loading, "graph": True})
-        doc["@context"] = context_url
-        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-    fmt = OX_FORMATS[name]
-    prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
-
-
-def _no_loading(url: str, options=None):
-    raise jsonld.JsonLdError(f"refusing to load {url}: the server loads nothing from the network",
-                             "jsonld.LoadDocumentError", code="loading document failed")
 
 
 # -- the home page's list ----------------------------------------------------------------------------------------

@@ -32,7 +32,9 @@ from essgraph.sparql.guard import check_query
 from essgraph.sparql.lexer import QueryInfo
 from essgraph.web.sparql_protocol import parse_request
 from essgraph.sparql.execute import Answer, Job, not_started
-from essgraph.rdf import formats as conneg
+from essgraph.rdf import formats
+from essgraph.rdf.serialize import serialize
+from essgraph.web.http import negotiate
 from essgraph.web.live import published_of
 from essgraph.web.relay import RelayResponse
 
@@ -40,7 +42,7 @@ log = logging.getLogger("essgraph.web")
 router = APIRouter()
 ALLOW = "GET, HEAD, POST, OPTIONS"
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag, Retry-After"}
-SD_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML, conneg.HTML)
+SD_OFFERS = (*formats.GRAPH_FORMATS, formats.HTML)  # RDF clients first: the description, else the page
 HTML_MAX_BYTES = 16 << 20  # the largest answer shown as an HTML table (the server builds that page in memory)
 _HEADER_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
@@ -67,9 +69,9 @@ def _with_cors(exc: HttpError | QueryError) -> HttpError:
     return exc
 
 
-def offers_for(info: QueryInfo) -> tuple[conneg.MediaType, ...]:
+def offers_for(info: QueryInfo) -> tuple[formats.Format, ...]:
     """The media types a query can be answered in (the server's preference first)."""
-    return conneg.RDF_GRAPH_TYPES if info.returns_graph else conneg.RESULT_TYPES
+    return formats.answer_formats(info.returns_graph)
 
 
 def _too_large(limit: int) -> HttpError:
@@ -90,14 +92,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _choose(fmt: str | None, accept: str | None, offers: tuple[conneg.MediaType, ...], what: str):
+def _choose(fmt: str | None, accept: str | None, offers: tuple[formats.Format, ...], what: str):
     if fmt:
-        media = conneg.by_name(fmt, offers)
+        media = formats.by_name(fmt, offers)
         if media is None:
             raise HttpError(406, "not_acceptable", f"format={fmt} is not available for {what}",
                             "use format=" + ", format=".join(o.name for o in offers))
         return media
-    media = conneg.negotiate(accept, offers)
+    media = negotiate(accept, offers)
     if media is None:
         raise HttpError(406, "not_acceptable", f"none of the media types accepted ({accept}) can represent {what}",
                         "accept one of " + ", ".join(o.media_type for o in offers))
@@ -157,9 +159,9 @@ async def _sparql(request: Request) -> Response:
     info = check_query(req.query)
     offers = offers_for(info)
     if request.method != "POST":
-        offers += (conneg.HTML,)  # a browser following a link to a query gets the query page, which runs it
+        offers += (formats.HTML,)  # a browser following a link to a query gets the query page, which runs it
     media = _choose(req.format, accept, offers, f"the result of this {info.form or 'SPARQL'} query")
-    if media is conneg.HTML:
+    if media is formats.HTML:
         return HTMLResponse(pages.query_page(settings.query_timeout_s, settings.max_result_rows),
                             headers=_headers())
     dataset = (req.default_graphs, req.named_graphs) if req.has_dataset else (None, None)
@@ -176,7 +178,7 @@ def _describe(request: Request, fmt: str | None, accept: str | None) -> Response
     """No query: the service description for RDF clients, the query page for browsers."""
     settings = request.app.state.settings
     media = _choose(fmt, accept, SD_OFFERS, "the service description")
-    if media is conneg.HTML:
+    if media is formats.HTML:
         return HTMLResponse(pages.query_page(settings.query_timeout_s, settings.max_result_rows),
                             headers=_headers())
     etag = _etag(request, "service-description", media.name)
@@ -185,7 +187,7 @@ def _describe(request: Request, fmt: str | None, accept: str | None) -> Response
     triples = sd.description(settings.base_iri, published_of(request).manifest, settings.query_timeout_s,
                              settings.max_result_rows)
     links = ", ".join(f'<sparql?format={o.name}>; rel="alternate"; type="{o.media_type}"' for o in SD_OFFERS)
-    return Response(sd.serialize(triples, ox.RdfFormat.from_media_type(media.media_type)),
+    return Response(serialize(triples, media),
                     media_type=media.content_type,
                     headers={**_headers(etag), "Link": links})
 
@@ -220,8 +222,8 @@ async def static(name: str) -> Response:
 async def query_list(request: Request) -> Response:
     queries: dict[str, NamedQuery] = request.app.state.named_queries
     fmt = dict(parse_qsl(request.url.query)).get("format")
-    media = _choose(fmt, request.headers.get("accept"), (conneg.JSON, conneg.HTML), "the list of queries")
-    if media is conneg.HTML:
+    media = _choose(fmt, request.headers.get("accept"), (formats.JSON, formats.HTML), "the list of queries")
+    if media is formats.HTML:
         return HTMLResponse(pages.query_list_page(queries), headers=_headers())
     return JSONResponse(pages.query_list_json(queries), headers=_headers())
 
@@ -257,12 +259,12 @@ async def _canned_query(request: Request, name: str) -> Response:
     values = _request_values(request)
     fmt = values.pop("format", None)
     info = check_query(query.text)
-    offers = offers_for(info) + (conneg.HTML,)
+    offers = offers_for(info) + (formats.HTML,)
     media = _choose(fmt, request.headers.get("accept"), offers, f"the query {name!r}")
     try:
         bindings = query.bindings(values)
     except QueryError as exc:
-        if media is not conneg.HTML:
+        if media is not formats.HTML:
             raise
         # a person gets the form back: to fill in (nothing given yet) or to correct (with what was wrong)
         note = "Fill in the parameters, then run the query." if not values else \
@@ -271,7 +273,7 @@ async def _canned_query(request: Request, name: str) -> Response:
         return HTMLResponse(page, status_code=200 if not values else 400, headers=_headers())
     substitutions = tuple(sorted((var.value, term) for var, term in bindings.items()))
     graph = info.returns_graph
-    wanted = media if media is not conneg.HTML else conneg.TURTLE if graph else conneg.SPARQL_JSON
+    wanted = media if media is not formats.HTML else formats.TURTLE if graph else formats.SPARQL_JSON
     etag = _etag(request, "canned", name, query.text, sorted(values.items()), media.name)
     if _not_modified(request, etag):
         return Response(status_code=304, headers=_headers(etag))
@@ -279,7 +281,7 @@ async def _canned_query(request: Request, name: str) -> Response:
               substitutions=substitutions, base_iri=sd.endpoint_iri(settings.base_iri),
               max_bytes=settings.max_answer_bytes)
     reply = await _start(request, job)
-    if media is not conneg.HTML:
+    if media is not formats.HTML:
         return RelayResponse(reply, media.content_type, _headers(etag))
     try:
         if reply.size > HTML_MAX_BYTES:
@@ -292,5 +294,5 @@ async def _canned_query(request: Request, name: str) -> Response:
         table = f'<pre class="sparql">{escape(answer.body.decode("utf-8"))}</pre>'
     else:  # up to max_result_rows rows: rendered off the event loop
         table = await asyncio.to_thread(lambda: pages.results_table(json.loads(answer.body)))
-    formats = [o.name for o in offers_for(info)]
-    return HTMLResponse(pages.canned_query_page(query, values, table, formats), headers=_headers(etag))
+    names = [o.name for o in offers_for(info)]
+    return HTMLResponse(pages.canned_query_page(query, values, table, names), headers=_headers(etag))

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from essgraph import __version__
 from essgraph.describe.description import Description, Node, curie, iri
+from essgraph.rdf import formats
 from essgraph.rdf.namespaces import ESS, ESS_SCHEMES
 from essgraph.web.live import published_of
 
@@ -67,9 +68,7 @@ class Site:
 
     def formats(self, page: str) -> list[tuple[str, str, str]]:
         """(name, URL, media type) of each raw format of a page."""
-        return [("Turtle", page + ".ttl", "text/turtle"), ("JSON-LD", page + ".jsonld", "application/ld+json"),
-                ("N-Triples", page + ".nt", "application/n-triples"),
-                ("RDF/XML", page + ".rdf", "application/rdf+xml")]
+        return [(f.label, f"{page}.{f.extension}", f.media_type) for f in formats.GRAPH_FORMATS]
 
     def sparql_describe(self, value: str) -> str:
         return self.sparql + "?query=" + quote(f"DESCRIBE <{value}>", safe="")

@@ -8,6 +8,7 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlencode
 
+from essgraph.rdf import formats
 from essgraph.sparql.named import NamedQuery
 from essgraph.rdf.namespaces import PREFIXES, sparql_prefixes
 
@@ -24,9 +25,20 @@ def static_file(name: str) -> bytes:
     return resources.files("essgraph.web").joinpath("static", "sparql", name).read_bytes()
 
 
+#: the download links of the query page, in the order shown
+DOWNLOADS = {"results": (formats.SPARQL_JSON, formats.CSV, formats.TSV, formats.SPARQL_XML),
+             "graph": (formats.TURTLE, formats.NTRIPLES, formats.JSONLD, formats.RDFXML)}
+
+
+def _download(f: formats.Format) -> tuple[str, str, str]:
+    """(name, label, file extension): RDF syntaxes by their name, results formats by their short name."""
+    return f.name, f.label if f.rdf else f.name.upper(), f.extension
+
+
 def query_page(timeout_s: float, max_rows: int) -> str:
     config = {"endpoint": "sparql", "queries": "queries", "prefixes": PREFIXES, "default_query": DEFAULT_QUERY,
-              "timeout_s": timeout_s, "max_rows": max_rows}
+              "timeout_s": timeout_s, "max_rows": max_rows,
+              "downloads": {kind: [_download(f) for f in shown] for kind, shown in DOWNLOADS.items()}}
     data = json.dumps(config).replace("<", "\\u003c")  # cannot close the <script> element
     return static_file("index.html").decode("utf-8").replace("__ESSGRAPH_CONFIG__", data)
 

@@ -7,8 +7,6 @@
   const $ = (id) => document.getElementById(id);
   const form = $("query-form"), editor = $("query"), runButton = $("run"), status = $("status");
   const results = $("results"), output = $("output"), errorBox = $("error"), downloads = $("downloads");
-  const RESULT_FORMATS = [["json", "JSON"], ["csv", "CSV"], ["tsv", "TSV"], ["xml", "XML"]];
-  const GRAPH_FORMATS = [["turtle", "Turtle"], ["ntriples", "N-Triples"], ["jsonld", "JSON-LD"], ["rdfxml", "RDF/XML"]];
   const prefixes = Object.entries(config.prefixes || {}).sort((a, b) => b[1].length - a[1].length);
 
   function el(tag, attrs, ...children) {
@@ -87,11 +85,12 @@
 
   function setDownloads(query, kind) {
     downloads.replaceChildren();
-    const formats = kind === "graph" ? GRAPH_FORMATS : RESULT_FORMATS;
+    // [format name, label, file extension] of each format, from the server's format registry
+    const formats = kind === "graph" ? config.downloads.graph : config.downloads.results;
     downloads.append("Download: ");
-    for (const [name, label] of formats) {
+    for (const [name, label, extension] of formats) {
       const params = new URLSearchParams({ query, format: name });
-      downloads.append(el("a", { href: config.endpoint + "?" + params, download: "results." + name }, label), " ");
+      downloads.append(el("a", { href: config.endpoint + "?" + params, download: "results." + extension }, label), " ");
     }
   }
 
