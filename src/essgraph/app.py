@@ -13,12 +13,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from essgraph import __version__
+from essgraph import __version__, urls
 from essgraph.settings import Settings
 from essgraph.web.live import HoldBuild, Live
 from essgraph.web.published import Published, open_published
 from essgraph.web import errors
+from essgraph.web.http import Cors
 from essgraph.web.routers import catalog, health, pages, sparql
+from essgraph.web.views import pages as views
 
 __all__ = ["create_app", "app_from_env", "open_published"]
 
@@ -33,12 +35,13 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         published = Published(published.build, published.store, published.mode)
     app.state.live = Live(settings, published) if published is not None else Live.open(settings)
     errors.install(app)
-    app.add_middleware(HoldBuild)
+    app.add_middleware(HoldBuild)  # the request's build, held until its last byte is sent
+    app.add_middleware(Cors)
     app.include_router(health.router)
     app.include_router(catalog.router)
     app.include_router(pages.router)
     sparql.install(app)
-    app.mount("/static/site", StaticFiles(directory=pages.STATIC), name="site-static")
+    app.mount(urls.route(urls.STATIC), StaticFiles(directory=views.STATIC_DIR), name="site-static")
     return app
 
 

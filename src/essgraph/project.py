@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
+from essgraph import urls
 from essgraph.errors import ConfigError
 from essgraph.intake.read import is_workbook
 from essgraph.rdf.parse import format_for
@@ -117,7 +118,7 @@ class Project:
             if workbook:  # converted by the build (essgraph.intake): plan id = dataset id unless the plan says one
                 extra.append(Dataset(ds_id, "plan", (), title=path.name, workbooks=(path,)))
             else:
-                extra.append(Dataset(ds_id, "plan", (GraphSource(f"graph/file/{ds_id}", (path,)),), title=path.name))
+                extra.append(Dataset(ds_id, "plan", (GraphSource(urls.FILE_GRAPH + ds_id, (path,)),), title=path.name))
         return replace(self, datasets=self.datasets + tuple(extra))
 
 

@@ -16,7 +16,7 @@ description with :class:`Urls`, the pages' templates get a :class:`Urls` (as ``s
     sparql                    the SPARQL endpoint (its service description: sparql#service)
     queries[/{name}]          the canned queries
     context.jsonld            the JSON-LD @context of the pages' JSON-LD
-    -/health                  health and data version
+    -/health, -/ready         health and data version; readiness (503 while SPARQL cannot answer)
     static/site/              the pages' stylesheet
 """
 
@@ -44,6 +44,7 @@ SPARQL_STATIC = "sparql/static/"
 QUERIES = "queries"
 CONTEXT = "context.jsonld"
 HEALTH = "-/health"
+READY = "-/ready"
 STATIC = "static/site/"
 #: the id of the dataset of the whole published graph (id/dataset/essgraph), also the stem of its dump files
 WHOLE = "essgraph"
@@ -114,15 +115,28 @@ class Urls:
         """A link that runs ``DESCRIBE <iri>`` on the endpoint."""
         return self.sparql + "?query=" + quote(f"DESCRIBE <{iri}>", safe="")
 
+    @property
+    def ontology(self) -> str:
+        """The page of the essgraph ontology (https://w3id.org/essgraph/def)."""
+        return self.base + DEF
+
+    def term(self, name: str) -> str:
+        """The page of the term https://w3id.org/essgraph/def#{name}."""
+        return self.base + DEF_TERM + name
+
+    def scheme(self, path: str) -> str:
+        """The page of the concept scheme or concept https://w3id.org/essgraph/def/{path}."""
+        return self.base + DEF + "/" + path
+
     def href(self, value) -> str:
         """The page of an IRI: itself under the base; the vocabulary's IRIs on this server's /def; others as is."""
         value = getattr(value, "iri", value) or ""
-        if value == ONTOLOGY:
-            return self.base + DEF
+        if value in (ONTOLOGY, ESS):  # the ontology, also by its namespace IRI (void:vocabulary names it so)
+            return self.ontology
         if value.startswith(ESS):
-            return self.base + DEF_TERM + value[len(ESS):]
+            return self.term(value[len(ESS):])
         if value.startswith(ESS_SCHEMES):
-            return self.base + DEF + "/" + value[len(ESS_SCHEMES):]
+            return self.scheme(value[len(ESS_SCHEMES):])
         return value
 
     def is_local(self, value) -> bool:

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from essgraph.build.pipeline import Builder
-from essgraph.publish.catalog import CATALOG_FILES, CATALOG_GRAPH, dcat_shapes_dir, validate_catalog
+from essgraph.publish.catalog import CATALOG_FILES, dcat_shapes_dir, validate_catalog
+from essgraph.urls import CATALOG_GRAPH
 from essgraph.errors import ConfigError
 from essgraph.project import load_project
 from essgraph.build.builds import StoreDir

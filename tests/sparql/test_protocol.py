@@ -219,11 +219,18 @@ def test_format_parameter_wins_over_accept(client, fmt, expected):
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == expected
 
 
-@pytest.mark.parametrize("query,fmt", [("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "turtle"), ("ASK {}", "bogus"),
+@pytest.mark.parametrize("query,fmt", [("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "turtle"), ("ASK {}", "jsonld"),
                                        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "csv")])
 def test_format_parameter_that_does_not_fit_is_406(client, query, fmt):
     r = client.get("/sparql", params={"query": query, "format": fmt})
     assert r.status_code == 406 and f"format={fmt}" in r.json()["error"]["message"]
+
+
+def test_a_format_parameter_that_names_no_format_is_400(client):
+    # the one rule of essgraph.web.http: an unknown ?format= is a bad request, a known one that does not fit is 406
+    r = client.get("/sparql", params={"query": "ASK {}", "format": "bogus"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_format"
+    assert "format=json" in r.json()["error"]["hint"]
 
 
 def test_a_browser_following_a_query_link_gets_the_query_page(client):

@@ -29,8 +29,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from essgraph import __version__
-from essgraph.publish.catalog import CATALOG_GRAPH, VOID_GRAPH, publish_artifacts
+from essgraph import __version__, urls
+from essgraph.publish.catalog import publish_artifacts
 from essgraph.publish.dumps import sha256_file
 from essgraph.search.index import write_search_index
 from essgraph.errors import ValidationFailed
@@ -256,7 +256,7 @@ class Builder:
                 raise ValidationFailed(_violation_summary(report))
             publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
             write_search_index(memory, partial, self.base_iri)  # full text and facets, swapped in with the build
-            _copy_graphs(memory, store, [self.project.resolve(g, self.base_iri) for g in (CATALOG_GRAPH, VOID_GRAPH)])
+            _copy_graphs(memory, store, [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)])
             del memory
             store.flush()
             store = None  # closes RocksDB before the folder is renamed

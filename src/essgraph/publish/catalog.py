@@ -29,7 +29,9 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
-from essgraph.publish.dumps import WHOLE, DumpFile, write_dumps
+from essgraph import urls
+from essgraph.publish.dumps import FOLDER as DUMPS_FOLDER
+from essgraph.publish.dumps import DumpFile, write_dumps
 from essgraph.rdf import formats
 from essgraph.errors import ConfigError, ValidationFailed
 from essgraph.rdf.parse import read_quads
@@ -40,10 +42,9 @@ from essgraph.publish.void import void_triples
 log = logging.getLogger("essgraph.catalog")
 
 CATALOG_DIR = Path("data") / "catalog"     # the catalog metadata, relative to the project folder
-CATALOG_GRAPH, VOID_GRAPH = "graph/catalog", "graph/void"
 STATE_FILE = "catalog/state.json"          # per dataset: content hash, issued, modified (carried to the next build)
 #: the exact catalog and VoID triples of a build, served by /catalog and /.well-known/void
-CATALOG_FILES = {CATALOG_GRAPH: "catalog/catalog.nt", VOID_GRAPH: "catalog/void.nt"}
+CATALOG_FILES = {urls.CATALOG_GRAPH: "catalog/catalog.nt", urls.VOID_GRAPH: "catalog/void.nt"}
 #: SPDX SHA-256, in the IRI form the DCAT-AP 3.0.1 vocabulary shape accepts (``^https://spdx.org/rdf/terms``);
 #: data/catalog/eu-vocabularies.ttl states it owl:sameAs the SPDX 2 IRI http://spdx.org/rdf/terms#checksumAlgorithm_sha256.
 CHECKSUM_ALGORITHM = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
@@ -59,18 +60,18 @@ ADDITIVE = {RDF("type"), DCAT("keyword"), DCAT("dataset"), DCAT("distribution"),
 def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=None) -> None:
     """Write the dumps into ``folder``/dumps, make, validate and store the catalog and VoID graphs."""
     base = report.base_iri
-    graphs = {name: ox.NamedNode(base + name) for name in (CATALOG_GRAPH, VOID_GRAPH)}
+    graphs = {name: ox.NamedNode(base + name) for name in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)}
     for graph in graphs.values():
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
     plans = [st for st in report.datasets if st.dataset.kind == "plan"]
-    dumps = write_dumps(store, folder / "dumps", [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
+    dumps = write_dumps(store, folder / DUMPS_FOLDER, [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
                         _reusable_dumps(report, previous))
     now = datetime.now(timezone.utc).replace(microsecond=0)
     state = _dates(report, plans, previous, now)
     (folder / STATE_FILE).parent.mkdir(exist_ok=True)
     (folder / STATE_FILE).write_text(json.dumps(state, indent=1), encoding="utf-8")
-    void = void_triples(store, base, [f for f in dumps if f.dataset == WHOLE], _meta_titles(project, base))
+    void = void_triples(store, base, [f for f in dumps if f.dataset == urls.WHOLE], _meta_titles(project, base))
     meta = load_metadata(project.root / CATALOG_DIR, base)
     if meta is None:
         log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)
@@ -84,7 +85,7 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
             lines = "\n".join(f"  [catalog] {r.line()}" for r in violations[:20])
             raise ValidationFailed(f"the DCAT-AP catalog does not conform: {len(violations)} violation(s)\n{lines}")
     (folder / "catalog").mkdir(exist_ok=True)
-    for name, triples in ((CATALOG_GRAPH, catalog), (VOID_GRAPH, void)):
+    for name, triples in ((urls.CATALOG_GRAPH, catalog), (urls.VOID_GRAPH, void)):
         if len(triples):
             # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize), a file does not
             (folder / CATALOG_FILES[name]).write_bytes(serialize(triples, formats.NTRIPLES))
@@ -106,7 +107,7 @@ def load_metadata(folder: Path, base: str) -> Triples | None:
 
 def _meta_titles(project, base: str) -> list[ox.Literal]:
     meta = load_metadata(project.root / CATALOG_DIR, base)
-    return meta.objects(node(base + "id/dataset/" + WHOLE), DCT("title")) if meta else []
+    return meta.objects(node(urls.Urls(base).whole), DCT("title")) if meta else []
 
 
 def _reusable_dumps(report, previous) -> dict[str, Path]:
@@ -119,7 +120,7 @@ def _reusable_dumps(report, previous) -> dict[str, Path]:
     context_same = all(before.get(st.dataset.id) == st.hash for st in report.datasets if st.dataset.kind != "plan")
     if not context_same or previous.manifest.get("base_iri") != report.base_iri:
         return {}
-    folder = Path(previous.path) / "dumps"
+    folder = Path(previous.path) / DUMPS_FOLDER
     return {ds_id: folder for ds_id, h in now.items() if before.get(ds_id) == h}
 
 
@@ -133,7 +134,7 @@ def _dates(report, plans, previous, now: datetime) -> dict:
             before = {}
     stamp = now.isoformat().replace("+00:00", "Z")
     state = {}
-    for ds_id, digest in [(WHOLE, report.data_version)] + [(st.dataset.id, st.hash) for st in plans]:
+    for ds_id, digest in [(urls.WHOLE, report.data_version)] + [(st.dataset.id, st.hash) for st in plans]:
         old = before.get(ds_id, {})
         same = old.get("hash") == digest
         state[ds_id] = {"hash": digest, "issued": old.get("issued", stamp),
@@ -160,6 +161,7 @@ class CatalogBuilder:
     def __init__(self, store: ox.Store, base: str, meta: Triples, state: dict, dumps: list[DumpFile],
                  publisher=None):
         self.store, self.base, self.meta, self.state, self.dumps = store, base, meta, state, dumps
+        self.urls = urls.Urls(base)
         self.out = Triples()
         for t in meta:
             self.out.add(t.subject, t.predicate, t.object)
@@ -168,7 +170,7 @@ class CatalogBuilder:
             raise ConfigError(f"the catalog metadata must describe exactly one dcat:Catalog, found {len(catalogs)}",
                               hint=f"see {CATALOG_DIR}/catalog.ttl")
         self.catalog = catalogs[0]
-        self.whole = node(base + "id/dataset/" + WHOLE)
+        self.whole = node(self.urls.whole)
         self.operator(publisher)
 
     def operator(self, publisher) -> None:
@@ -218,9 +220,9 @@ class CatalogBuilder:
 
     def build(self, plans) -> Triples:
         datasets = [self.whole]
-        self.dataset(self.whole, WHOLE, plan_iris=[])
+        self.dataset(self.whole, urls.WHOLE, plan_iris=[])
         for st in plans:
-            ds = node(f"{self.base}id/dataset/{st.dataset.id}")
+            ds = node(self.urls.dataset(st.dataset.id))
             graphs = [ox.NamedNode(g) for g in (list(st.triples) or st.graph_iris)]
             plan_iris = list(dict.fromkeys(q.subject for g in graphs for q in self.store.quads_for_pattern(
                 None, RDF("type"), ESS_TERM("Plan"), g)))
@@ -234,7 +236,7 @@ class CatalogBuilder:
         modified = sorted(v["modified"] for v in self.state.values())
         self.add(self.catalog, DCT("issued"), lit(issued[0], XSD("dateTime")))
         self.add(self.catalog, DCT("modified"), lit(modified[-1], XSD("dateTime")))
-        void = node(self.base + ".well-known/void")
+        void = node(self.urls.void)
         self.add(self.catalog, RDFS("seeAlso"), void)
         self.add(void, RDF("type"), FOAF("Document"))
         self.add(void, DCT("title"), lit("Description VoID du graphe", lang="fr"))
@@ -330,7 +332,7 @@ class CatalogBuilder:
     def provenance(self, ds, title: str, adopted: str) -> None:
         if self.meta.objects(ds, DCT("provenance")):
             return
-        prov = node(ds.value + "/provenance")
+        prov = node(urls.part(ds.value, "provenance"))
         self.add(ds, DCT("provenance"), prov)
         when_fr = f", adopté le {adopted}" if adopted else ""
         when_en = f", adopted on {adopted}" if adopted else ""
@@ -365,8 +367,8 @@ class CatalogBuilder:
 
     def distribution(self, ds, f: DumpFile, modified: str):
         fmt = f.dump_format
-        dist = node(f"{ds.value}/distribution/{fmt.extension}{'-gz' if f.compressed else ''}")
-        url = node(self.base + "dumps/" + f.name)
+        dist = node(urls.distribution(ds.value, fmt.extension, f.compressed))
+        url = node(self.urls.dump(f.name))
         out = self.out
         out.add(dist, RDF("type"), DCAT("Distribution"))
         out.add(dist, DCT("identifier"), lit(dist.value))
@@ -413,8 +415,8 @@ class CatalogBuilder:
         return dist
 
     def service(self, datasets: list) -> None:
-        add, svc = self.add, node(self.base + "id/service/sparql")
-        endpoint = node(self.base + "sparql")
+        add, svc = self.add, node(self.urls.service)
+        endpoint = node(self.urls.sparql)
         add(svc, RDF("type"), DCAT("DataService"))
         add(svc, DCT("identifier"), lit(svc.value))
         add(svc, DCT("title"), lit("Point d'accès SPARQL", lang="fr"))

@@ -26,11 +26,12 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from essgraph.rdf import formats
+from essgraph.urls import WHOLE
 from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import sparql_prefixes
 from essgraph.rdf.serialize import export_to_file, gzip_file
 
-WHOLE = "essgraph"  # dataset id (and file stem) of the whole published graph
+FOLDER = "dumps"    # the dumps' folder in a build folder
 INDEX = "index.json"
 #: the formats of the dumps, each known by its file extension (in file names, the index, distribution IRIs)
 DUMP_FORMATS = (*formats.RDF_FORMATS, formats.CSV)

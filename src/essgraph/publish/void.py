@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from essgraph.publish.dumps import WHOLE, DumpFile
+from essgraph import urls
+from essgraph.publish.dumps import DumpFile
 from essgraph.rdf.namespaces import DCT, FOAF, PREFIXES, RDF, VOID, XSD, Triples, lit, node
 
 #: external datasets we link to: (key, title, URI space)
@@ -45,8 +46,9 @@ def _int(value: int) -> ox.Literal:
 
 def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list[ox.Literal]) -> Triples:
     out = Triples()
-    doc, ds = node(base + ".well-known/void"), node(base + "id/dataset/" + WHOLE)
-    space = base + "id/"
+    where = urls.Urls(base)
+    doc, ds = node(where.void), node(where.whole)
+    space = where(urls.ID)
     out.add(doc, RDF("type"), VOID("DatasetDescription"))
     out.add(doc, DCT("title"), lit("Description VoID du graphe essgraph", lang="fr"))
     out.add(doc, DCT("title"), lit("VoID description of the essgraph graph", lang="en"))
@@ -55,9 +57,9 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
     for t in titles or [lit("essgraph", lang="fr")]:
         out.add(ds, DCT("title"), t)
     out.add(ds, VOID("uriSpace"), lit(space))
-    out.add(ds, VOID("sparqlEndpoint"), node(base + "sparql"))
+    out.add(ds, VOID("sparqlEndpoint"), node(where.sparql))
     for f in dumps:
-        out.add(ds, VOID("dataDump"), node(base + "dumps/" + f.name))
+        out.add(ds, VOID("dataDump"), node(where.dump(f.name)))
         if f.dump_format.rdf is not None:  # the W3C format IRI of each RDF syntax dumped
             out.add(ds, VOID("feature"), node(f.dump_format.iri))
     distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
@@ -104,13 +106,13 @@ def _linksets(store: ox.Store, out: Triples, ds: ox.NamedNode) -> None:
                                 use_default_graph_as_union=True))
         if not rows:
             continue
-        target = node(f"{ds.value}/target/{key}")
+        target = node(urls.part(ds.value, "target", key))
         out.add(target, RDF("type"), VOID("Dataset"))
         out.add(target, DCT("title"), lit(title, lang="en"))
         out.add(target, VOID("uriSpace"), lit(space))
         for row in rows:
             local = row["p"].value[max(row["p"].value.rfind("#"), row["p"].value.rfind("/")) + 1:]
-            linkset = node(f"{ds.value}/linkset/{key}/{local}")
+            linkset = node(urls.part(ds.value, "linkset", key, local))
             out.add(ds, VOID("subset"), linkset)
             out.add(linkset, RDF("type"), VOID("Linkset"))
             out.add(linkset, VOID("subjectsTarget"), ds)

@@ -119,6 +119,8 @@ HTML = Format("html", OtherFormat("HTML", "text/html", "html"), ("application/xh
 JSON = Format("json", OtherFormat("JSON", "application/json", "json"))
 GZIP = Format("gzip", OtherFormat("gzip", "application/gzip", "gz"))
 
+#: every format of the registry
+ALL_FORMATS = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML, SPARQL_JSON, SPARQL_XML, CSV, TSV, HTML, JSON, GZIP)
 #: every RDF syntax, in the order of the dumps and the command line
 RDF_FORMATS = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML)
 #: a graph answered over HTTP (pages, catalog, VoID, CONSTRUCT and DESCRIBE), Turtle preferred

@@ -20,7 +20,7 @@ from essgraph.sparql.guard import check_query
 from essgraph.sparql.isolated import run_isolated
 from essgraph.sparql.lexer import QueryInfo
 from essgraph.sparql.named import NamedQuery, parse_named_query
-from essgraph.sparql.service_description import endpoint_iri
+from essgraph.urls import Urls
 
 TABLE = "table"
 #: every --format name, for the command's help; which ones apply depends on the query form
@@ -43,7 +43,7 @@ def run_local(query: LocalQuery, params: list[str], fmt: str | None, store_dir, 
     with store_dir.leased_current() as build:
         job = Job(query.text, (media or TABLE_SOURCE).media_type, settings.max_result_rows,
                   union_default_graph=not info.has_dataset_clause, substitutions=substitutions,
-                  base_iri=endpoint_iri(build.manifest.get("base_iri", settings.base_iri)))
+                  base_iri=Urls(build.manifest.get("base_iri", settings.base_iri)).sparql)
         try:
             answer = run_isolated(build.open, job, settings.query_timeout_s, settings.query_memory_mib)
         except QuerySyntaxError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from essgraph.rdf import formats
+from essgraph.urls import Urls
 from essgraph.rdf.namespaces import PREFIXES
 
 SD = PREFIXES["sd"]
@@ -18,15 +19,12 @@ ENTAILMENT = "http://www.w3.org/ns/entailment/"
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 
 
-def endpoint_iri(base_iri: str) -> str:
-    return base_iri + "sparql"
-
-
 def description(base_iri: str, manifest: dict, timeout_s: float, max_rows: int) -> list[ox.Triple]:
-    endpoint = endpoint_iri(base_iri)
-    service = ox.NamedNode(endpoint + "#service")
-    dataset = ox.NamedNode(endpoint + "#dataset")
-    default_graph = ox.NamedNode(endpoint + "#default-graph")
+    where = Urls(base_iri)
+    endpoint = where.sparql
+    service = ox.NamedNode(where.service_description("service"))
+    dataset = ox.NamedNode(where.service_description("dataset"))
+    default_graph = ox.NamedNode(where.service_description("default-graph"))
 
     def sd(name: str) -> ox.NamedNode:
         return ox.NamedNode(SD + name)

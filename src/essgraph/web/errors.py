@@ -1,4 +1,6 @@
-"""One error body for every HTTP error; unexpected failures are logged and masked as a plain 500."""
+"""The app's exception handlers: every known failure becomes an :class:`~essgraph.errors.HttpError` answered by
+:func:`essgraph.web.http.error_response` (in the negotiated format); anything else is logged and masked as a 500.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +8,45 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from essgraph.errors import HttpError
+from essgraph.errors import HttpError, QueryError
+from essgraph.web.http import allow_header, error_body, error_response
 
 log = logging.getLogger("essgraph.web")
 
 
-def error_body(status: int, code: str, message: str, hint: str | None = None) -> dict:
-    error = {"status": status, "code": code, "message": message}
-    if hint:
-        error["hint"] = hint
-    return {"error": error}
+def http_error(exc: QueryError) -> HttpError:
+    """The HTTP answer to a query that is not answered: the status and code it carries, Retry-After if set."""
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return HttpError(exc.status, exc.code, exc.message, exc.hint, headers=headers)
 
 
-def error_response(exc: HttpError) -> JSONResponse:
-    return JSONResponse(error_body(exc.status, exc.code, exc.message, exc.hint), status_code=exc.status,
-                        headers=exc.headers)
+async def _http_error(request: Request, exc: HttpError) -> Response:
+    return error_response(request, exc)
 
 
-async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
-    return error_response(exc)
+async def _query_error(request: Request, exc: QueryError) -> Response:
+    return error_response(request, http_error(exc))
 
 
-async def _starlette_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    message = {404: f"nothing is published at {request.url.path}",
-               405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
-    return JSONResponse(error_body(exc.status_code, code, message), status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+async def _starlette_error(request: Request, exc: StarletteHTTPException) -> Response:
+    path = request.url.path
+    if exc.status_code == 404:
+        error = HttpError(404, "not_found", f"nothing is published at {path}")
+    elif exc.status_code == 405:
+        allow = allow_header((getattr(exc, "headers", None) or {}).get("Allow", ""))
+        error = HttpError(405, "method_not_allowed", f"{request.method} is not allowed on {path}",
+                          f"this address answers {allow}", headers={"Allow": allow})
+    else:
+        error = HttpError(exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None))
+    return error_response(request, error)
 
 
-async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
-    return JSONResponse(error_body(400, "bad_request", f"invalid request parameters: {problems}"), status_code=400)
+    return error_response(request, HttpError(400, "bad_request", f"invalid request parameters: {problems}"))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -51,6 +57,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(HttpError, _http_error)
+    app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(StarletteHTTPException, _starlette_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

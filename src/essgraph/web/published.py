@@ -27,7 +27,8 @@ import pyoxigraph as ox
 
 from essgraph.build.builds import Build, Lease, StoreDir
 from essgraph.errors import StoreError
-from essgraph.publish.dumps import WHOLE
+from essgraph.publish.dumps import FOLDER as DUMPS_FOLDER
+from essgraph.urls import WHOLE
 from essgraph.settings import Settings
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _read(store: ox.Store, path: Path) -> None:
 
 def _load(build: Build) -> ox.Store:
     store = ox.Store()
-    own, shipped = build.path / DUMP_NAME, build.path / "dumps" / f"{WHOLE}.nq"
+    own, shipped = build.path / DUMP_NAME, build.path / DUMPS_FOLDER / f"{WHOLE}.nq"
     if own.is_file():
         _read(store, own)
     elif shipped.is_file():

@@ -7,20 +7,19 @@ answered (its query processes are being replaced); ``/-/ready`` answers 200 only
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends
 
-from essgraph import __version__
-from essgraph.web.errors import error_body
-from essgraph.web.live import Live, published_of
+from essgraph import __version__, urls
+from essgraph.errors import HttpError
+from essgraph.web import deps
+from essgraph.web.live import Live
+from essgraph.web.published import Published
 
 router = APIRouter()
 
 
-@router.api_route("/-/health", methods=["GET", "HEAD"], summary="Health and data version of the published graph")
-def health(request: Request) -> dict:
-    live: Live = request.app.state.live
-    published = published_of(request)
+@router.api_route(urls.route(urls.HEALTH), methods=["GET", "HEAD"], summary="Health and data version of the published graph")
+def health(published: Published = Depends(deps.published), live: Live = Depends(deps.live)) -> dict:
     manifest = published.manifest
     return {
         "status": "ok" if live.ready else "degraded",
@@ -37,11 +36,9 @@ def health(request: Request) -> dict:
     }
 
 
-@router.api_route("/-/ready", methods=["GET", "HEAD"], summary="200 when every part answers (SPARQL included)")
-def ready(request: Request) -> JSONResponse:
-    live: Live = request.app.state.live
-    if live.ready:
-        return JSONResponse({"ready": True, "build": live.current.build.id, "store": live.current.mode})
-    body = error_body(503, "not_ready", "SPARQL queries cannot be answered now: its query processes are starting "
-                      "or being replaced", "retry in a few seconds; /-/health tells more")
-    return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+@router.api_route(urls.route(urls.READY), methods=["GET", "HEAD"], summary="200 when every part answers (SPARQL included)")
+def ready(live: Live = Depends(deps.live)) -> dict:
+    if not live.ready:
+        raise HttpError(503, "not_ready", "SPARQL queries cannot be answered now: its query processes are starting "
+                        "or being replaced", "retry in a few seconds; /-/health tells more", headers={"Retry-After": "2"})
+    return {"ready": True, "build": live.current.build.id, "store": live.current.mode}

@@ -8,75 +8,44 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from essgraph import __version__
 from essgraph.describe.description import Description, Node, curie, iri
 from essgraph.rdf import formats
-from essgraph.rdf.namespaces import ESS, ESS_SCHEMES
-from essgraph.web.live import published_of
+from essgraph.rdf.namespaces import ESS
+from essgraph.settings import Settings
+from essgraph.urls import Urls, with_extension
+from essgraph.web import deps
+from essgraph.web.published import Published
 
 HERE = Path(__file__).parent.parent
 TEMPLATES = HERE / "templates"
-CONTEXT_FILE = HERE / "static" / "site" / "context.jsonld"
-ONTOLOGY = ESS.rstrip("#")
+STATIC_DIR = HERE / "static" / "site"       # served at urls.STATIC
+CONTEXT_FILE = STATIC_DIR / "context.jsonld"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass(frozen=True)
-class Site:
-    """The deployment's addresses, and where a resource's page is."""
+class Site(Urls):
+    """The deployment's addresses (:class:`essgraph.urls.Urls`) and the build a page shows."""
 
-    base: str
     data_version: str = ""
     built_at: str = ""
 
-    def href(self, value) -> str:
-        """The page of an IRI: itself under the base; the vocabulary's IRIs on this server's /def; others as is."""
-        value = value.iri if isinstance(value, Node) else (value or "")
-        if value in (ONTOLOGY, ESS):  # the ontology, also by its namespace IRI (void:vocabulary names it so)
-            return self.base + "def"
-        if value.startswith(ESS):
-            return self.base + "def/term/" + value[len(ESS):]
-        if value.startswith(ESS_SCHEMES):
-            return self.base + "def/" + value[len(ESS_SCHEMES):]
-        return value
-
-    def is_local(self, value) -> bool:
-        return self.href(value).startswith(self.base)
-
-    @property
-    def catalog(self) -> str:
-        return self.base + "catalog"
-
-    @property
-    def void(self) -> str:
-        return self.base + ".well-known/void"
-
-    @property
-    def sparql(self) -> str:
-        return self.base + "sparql"
-
-    @property
-    def static(self) -> str:
-        return self.base + "static/site/"
-
     def formats(self, page: str) -> list[tuple[str, str, str]]:
         """(name, URL, media type) of each raw format of a page."""
-        return [(f.label, f"{page}.{f.extension}", f.media_type) for f in formats.GRAPH_FORMATS]
-
-    def sparql_describe(self, value: str) -> str:
-        return self.sparql + "?query=" + quote(f"DESCRIBE <{value}>", safe="")
+        return [(f.label, with_extension(page, f.extension), f.media_type) for f in formats.GRAPH_FORMATS]
 
 
-def site(request: Request) -> Site:
-    manifest = published_of(request).manifest
-    return Site(request.app.state.settings.base_iri, manifest.get("data_version", ""), manifest.get("built_at", ""))
+def site(published: Published = Depends(deps.published), settings: Settings = Depends(deps.settings)) -> Site:
+    """The addresses of the deployment and the build a page shows (a FastAPI dependency)."""
+    manifest = published.manifest
+    return Site(settings.base_iri, manifest.get("data_version", ""), manifest.get("built_at", ""))
 
 
 def _env(app: FastAPI) -> Environment:

@@ -8,6 +8,7 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlencode
 
+from essgraph import urls
 from essgraph.rdf import formats
 from essgraph.sparql.named import NamedQuery
 from essgraph.rdf.namespaces import PREFIXES, sparql_prefixes
@@ -36,33 +37,37 @@ def _download(f: formats.Format) -> tuple[str, str, str]:
 
 
 def query_page(timeout_s: float, max_rows: int) -> str:
-    config = {"endpoint": "sparql", "queries": "queries", "prefixes": PREFIXES, "default_query": DEFAULT_QUERY,
+    config = {"endpoint": urls.SPARQL, "queries": urls.QUERIES, "prefixes": PREFIXES, "default_query": DEFAULT_QUERY,
               "timeout_s": timeout_s, "max_rows": max_rows,
               "downloads": {kind: [_download(f) for f in shown] for kind, shown in DOWNLOADS.items()}}
     data = json.dumps(config).replace("<", "\\u003c")  # cannot close the <script> element
-    return static_file("index.html").decode("utf-8").replace("__ESSGRAPH_CONFIG__", data)
+    page = static_file("index.html").decode("utf-8")
+    for name, value in (("CONFIG", data), ("STATIC", urls.SPARQL_STATIC), ("SPARQL", urls.SPARQL),
+                        ("QUERIES", urls.QUERIES)):
+        page = page.replace(f"__ESSGRAPH_{name}__", value)
+    return page
 
 
 def _page(title: str, root: str, body: str) -> str:
     return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>{escape(title)} · essgraph</title>\n'
-            f'<link rel="stylesheet" href="{root}sparql/static/sparql.css">\n</head>\n<body>\n{body}\n</body>\n</html>\n')
+            f'<link rel="stylesheet" href="{root}{urls.SPARQL_STATIC}sparql.css">\n</head>\n<body>\n{body}\n</body>\n</html>\n')
 
 
 def query_list_page(queries: dict[str, NamedQuery]) -> str:
     items = "\n".join(
-        f'<li><a href="queries/{escape(q.name)}">{escape(q.title)}</a>'
+        f'<li><a href="{urls.QUERIES}/{escape(q.name)}">{escape(q.title)}</a>'
         f'{" — " + escape(q.description) if q.description else ""}</li>' for q in queries.values())
     body = (f'<header><h1>Canned queries</h1><p>Each query answers in HTML, JSON and CSV at its own URL. '
-            f'<a href="sparql">Write your own query</a>.</p></header>\n<main>\n'
+            f'<a href="{urls.SPARQL}">Write your own query</a>.</p></header>\n<main>\n'
             f'<ul>{items or "<li>No query is published yet.</li>"}</ul>\n</main>')
     return _page("Canned queries", "", body)
 
 
 def query_list_json(queries: dict[str, NamedQuery]) -> dict:
     return {"queries": [{
-        "name": q.name, "title": q.title, "description": q.description, "url": f"queries/{q.name}",
+        "name": q.name, "title": q.title, "description": q.description, "url": f"{urls.QUERIES}/{q.name}",
         "parameters": [{"name": p.name, "type": p.type, "required": p.required, "description": p.description,
                         "example": p.example} for p in q.params],
         "sparql": q.text,
@@ -109,9 +114,9 @@ def canned_query_page(query: NamedQuery, values: dict[str, str], results_html: s
         f'<a href="{escape(query.name)}?{escape(urlencode({**values, "format": f}))}">{f.upper()}</a>'
         for f in formats)
     downloads = f"<p>Download: {links}</p>" if formats else ""
-    editor = "../sparql?" + urlencode({"query": query.text})
+    editor = f"../{urls.SPARQL}?" + urlencode({"query": query.text})
     body = (f'<header><h1>{escape(query.title)}</h1><p>{escape(query.description)}</p>'
-            f'<p><a href="../queries">All canned queries</a> · <a href="{escape(editor)}">Open in the query editor</a>'
+            f'<p><a href="../{urls.QUERIES}">All canned queries</a> · <a href="{escape(editor)}">Open in the query editor</a>'
             f'</p></header>\n<main>\n{form}\n<section><h2>Results</h2>{downloads}\n{results_html}'
             f'</section>\n<section><h2>Query</h2><pre class="sparql">{escape(query.text)}</pre></section>\n</main>')
     return _page(query.title, "../", body)
