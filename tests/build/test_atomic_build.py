@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from essgraph.build import load
 from essgraph.build.pipeline import Builder
 from essgraph.project import load_project
 from essgraph.build.builds import StoreDir
@@ -39,10 +40,10 @@ def test_crash_or_ctrl_c_during_load_leaves_the_previous_build(mini: Path, monke
     before = current_state(mini)
     (mini / "data" / "plan.ttl").write_text((mini / "data" / "plan.ttl").read_text() + "\n# changed\n")
 
-    def explode(self, store, st):
+    def explode(store, st, base_iri):
         raise failure
 
-    monkeypatch.setattr(Builder, "_load_dataset", explode)
+    monkeypatch.setattr(load, "load_dataset", explode)
     with pytest.raises(type(failure)):
         Builder(load_project(mini / "essgraph.toml"), BASE, mini / "var" / "store").run(write=True)
     assert current_state(mini) == before and no_partial_left(mini)

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from essgraph.app import create_app
-from essgraph.publish.catalog import STATE_FILE
+from essgraph.publish.layout import STATE_FILE
 from essgraph.urls import CATALOG_GRAPH, VOID_GRAPH
 from essgraph.errors import ValidationFailed
 from essgraph.settings import Settings

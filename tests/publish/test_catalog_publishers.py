@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from essgraph.build.pipeline import Builder
-from essgraph.publish.catalog import CATALOG_FILES, dcat_shapes_dir, validate_catalog
+from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
+from essgraph.publish.layout import CATALOG_FILES
 from essgraph.urls import CATALOG_GRAPH
 from essgraph.errors import ConfigError
 from essgraph.project import load_project

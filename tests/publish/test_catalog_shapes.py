@@ -1,4 +1,4 @@
-"""The published catalog conforms to the official DCAT-AP 3.0.1 shapes (shapes/dcat-ap/), with zero violations.
+"""The published catalog conforms to the official DCAT-AP 3.0.1 shapes (essgraph/publish/dcat_ap/), with zero violations.
 
 Every page the server answers is validated: against all the shapes files together (as the build does), and against
 each file on its own (the release template shacl_dcat-ap-SHACL.ttl with its shacl_ranges.ttl, which only adds
@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from essgraph.publish.catalog import dcat_shapes_dir, validate_catalog
+from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
 from essgraph.rdf.namespaces import Triples
 from support.asgi import InProcess
 from support.projects import ROOT

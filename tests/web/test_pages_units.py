@@ -7,9 +7,13 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from essgraph.describe.description import Description, curie, natural_key
+from essgraph.describe.description import Description
+from essgraph.describe.node import natural_key
+from essgraph.rdf.namespaces import curie
 from essgraph.rdf import formats as conneg
-from essgraph.web.views.pages import Site, fr_date, fr_duration, fr_number, json_script, plural, quantity_text
+from essgraph.web.views.french import fr_date, fr_duration, fr_number, plural, quantity_text
+from essgraph.web.views.schema_org import json_script
+from essgraph.web.views.site import Site
 from essgraph.web.routers.pages import candidates
 
 BASE = "https://data.example.org/"

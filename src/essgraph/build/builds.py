@@ -35,6 +35,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from essgraph.errors import StoreError
+from essgraph.files import fsync_dir, sync_tree
 
 log = logging.getLogger("essgraph.build")
 KEEP_BUILDS = 2  # default of the keep_builds setting: the current build and the one before it
@@ -183,13 +184,13 @@ class StoreDir:
         sync_tree(partial)
         final = self.builds / build_id
         os.rename(partial, final)
-        _fsync_dir(self.builds)
+        fsync_dir(self.builds)
         tmp_link = self.root / f".current-{os.getpid()}"
         if tmp_link.is_symlink() or tmp_link.exists():
             tmp_link.unlink()
         os.symlink(Path("builds") / build_id, tmp_link)
         os.replace(tmp_link, self.current_link)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         self.prune()
         return final
 
@@ -221,26 +222,3 @@ class StoreDir:
             os.close(fd)
         shutil.rmtree(trash, ignore_errors=True)
         return True
-
-
-def sync_tree(root: Path) -> None:
-    """fsync every file under ``root``, then every folder (deepest first), so the tree survives a power cut."""
-    folders = []
-    for folder, _dirs, files in os.walk(root):
-        folders.append(folder)
-        for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    for folder in reversed(folders):
-        _fsync_dir(Path(folder))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

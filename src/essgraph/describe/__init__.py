@@ -1,1 +1,2 @@
-"""The description of one resource, as its IRI answers it to machines (RDF) and people (the pages)."""
+"""The description of one resource, as its IRI answers it to machines (RDF, ``description``) and people (the
+templates' view, ``node``)."""

@@ -1,145 +1,34 @@
-"""The build's open-data step: dumps, the DCAT-AP 3 catalog and the VoID description.
+"""The DCAT-AP 3 catalog graph of a build: the metadata of ``data/catalog/*.ttl`` merged with what the build knows.
 
-Called by the build once the data conforms, before the store is flushed (:func:`publish_artifacts`):
-
-1. the catalog and VoID graphs of the previous build (the store may be a checkpoint of it) are removed;
-2. the dumps are written into the build folder (:mod:`essgraph.publish.dumps`) with their byte sizes and SHA-256;
-3. the catalog graph is made from ``data/catalog/*.ttl`` (the metadata, as data) and the build: a ``dcat:Dataset``
-   per plan and one for the whole graph, a ``dcat:Distribution`` per dump, the SPARQL ``dcat:DataService``;
-4. it is validated against the official DCAT-AP 3.0.1 shapes (``shapes/dcat-ap/``): a violation stops the build,
-   warnings go in the build report (dataset ``catalog``);
-5. the catalog and the VoID description (:mod:`essgraph.publish.void`) are written to ``catalog/catalog.nt`` and
-   ``catalog/void.nt`` in the build folder (what ``/catalog`` and ``/.well-known/void`` serve: the exact validated
-   triples) and added to the store as the named graphs ``{base}graph/catalog`` and ``{base}graph/void`` (for SPARQL
-   and dereferencing; the store turns ``xsd:nonNegativeInteger`` into ``xsd:integer``, hence the files).
-
-Circularity: the catalog states the size and checksum of every dump, so the dumps cannot contain the catalog. They
-hold the data graphs only; the catalog is served at ``/catalog`` (and is in the SPARQL endpoint's graph/catalog).
+:class:`CatalogBuilder` makes a ``dcat:Dataset`` for the whole graph and one per plan dataset (titles, places,
+periods, publisher, keywords from the plan's levers and fields, provenance), a ``dcat:Distribution`` per dump file
+(media type and EU file type from the format registry, byte size, SHA-256), and the SPARQL endpoint as a
+``dcat:DataService``. A (subject, property) the metadata states wins over a generated one.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import date, timedelta
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
 from essgraph import urls
-from essgraph.publish.dumps import FOLDER as DUMPS_FOLDER
-from essgraph.publish.dumps import DumpFile, write_dumps
+from essgraph.errors import ConfigError
+from essgraph.publish.distributions import data_service, distribution
+from essgraph.publish.dumps import DumpFile
 from essgraph.rdf import formats
-from essgraph.errors import ConfigError, ValidationFailed
-from essgraph.rdf.parse import read_quads
-from essgraph.rdf.serialize import serialize
 from essgraph.rdf.namespaces import DCAT, DCT, ESS_TERM, FOAF, PROV, RDF, RDFS, SKOS, SPDX, XSD, Triples, lit, node
-from essgraph.publish.void import void_triples
 
-log = logging.getLogger("essgraph.catalog")
-
-CATALOG_DIR = Path("data") / "catalog"     # the catalog metadata, relative to the project folder
-STATE_FILE = "catalog/state.json"          # per dataset: content hash, issued, modified (carried to the next build)
-#: the exact catalog and VoID triples of a build, served by /catalog and /.well-known/void
-CATALOG_FILES = {urls.CATALOG_GRAPH: "catalog/catalog.nt", urls.VOID_GRAPH: "catalog/void.nt"}
-#: SPDX SHA-256, in the IRI form the DCAT-AP 3.0.1 vocabulary shape accepts (``^https://spdx.org/rdf/terms``);
-#: data/catalog/eu-vocabularies.ttl states it owl:sameAs the SPDX 2 IRI http://spdx.org/rdf/terms#checksumAlgorithm_sha256.
-CHECKSUM_ALGORITHM = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 LOCAL_AUTHORITY = "http://purl.org/adms/publishertype/LocalAuthority"
 COLLECTIVITE = "https://w3id.org/essgraph/def/organisation-type/collectivite"
-SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 #: properties a plan dataset takes from the whole-graph dataset when the metadata gives it none
 INHERITED = ("keyword", "theme", "conformsTo", "accrualPeriodicity", "accessRights")
 #: generated values of these properties are added even when the metadata states some
 ADDITIVE = {RDF("type"), DCAT("keyword"), DCAT("dataset"), DCAT("distribution"), DCAT("service"), RDFS("seeAlso")}
-
-
-def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=None) -> None:
-    """Write the dumps into ``folder``/dumps, make, validate and store the catalog and VoID graphs."""
-    base = report.base_iri
-    graphs = {name: ox.NamedNode(base + name) for name in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)}
-    for graph in graphs.values():
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-    plans = [st for st in report.datasets if st.dataset.kind == "plan"]
-    dumps = write_dumps(store, folder / DUMPS_FOLDER, [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
-                        _reusable_dumps(report, previous))
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    state = _dates(report, plans, previous, now)
-    (folder / STATE_FILE).parent.mkdir(exist_ok=True)
-    (folder / STATE_FILE).write_text(json.dumps(state, indent=1), encoding="utf-8")
-    void = void_triples(store, base, [f for f in dumps if f.dataset == urls.WHOLE], _meta_titles(project, base))
-    meta = load_metadata(project.root / CATALOG_DIR, base)
-    if meta is None:
-        log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)
-        catalog = Triples()
-    else:
-        catalog = CatalogBuilder(store, base, meta, state, dumps, project.publisher).build(plans)
-        results = validate_catalog(catalog, dcat_shapes_dir(project.root))
-        report.results.extend(results)
-        violations = [r for r in results if r.severity == "Violation"]
-        if violations:
-            lines = "\n".join(f"  [catalog] {r.line()}" for r in violations[:20])
-            raise ValidationFailed(f"the DCAT-AP catalog does not conform: {len(violations)} violation(s)\n{lines}")
-    (folder / "catalog").mkdir(exist_ok=True)
-    for name, triples in ((urls.CATALOG_GRAPH, catalog), (urls.VOID_GRAPH, void)):
-        if len(triples):
-            # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize), a file does not
-            (folder / CATALOG_FILES[name]).write_bytes(serialize(triples, formats.NTRIPLES))
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, graphs[name]) for t in triples)
-            report.graph_triples[graphs[name].value] = len(triples)
-    report.counts["triples"] = len(store)
-
-
-def load_metadata(folder: Path, base: str) -> Triples | None:
-    files = sorted(folder.glob("*.ttl")) if folder.is_dir() else []
-    if not files:
-        return None
-    meta = Triples()
-    for path in files:
-        for q in read_quads(path, base, None):
-            meta.add(q.subject, q.predicate, q.object)
-    return meta
-
-
-def _meta_titles(project, base: str) -> list[ox.Literal]:
-    meta = load_metadata(project.root / CATALOG_DIR, base)
-    return meta.objects(node(urls.Urls(base).whole), DCT("title")) if meta else []
-
-
-def _reusable_dumps(report, previous) -> dict[str, Path]:
-    """Plans whose dumps the previous build already wrote: their data and every non-plan dataset (whose labels
-    the CSV uses) are unchanged."""
-    if previous is None:
-        return {}
-    before = {d["id"]: d.get("hash") for d in previous.manifest.get("datasets", [])}
-    now = {st.dataset.id: st.hash for st in report.datasets}
-    context_same = all(before.get(st.dataset.id) == st.hash for st in report.datasets if st.dataset.kind != "plan")
-    if not context_same or previous.manifest.get("base_iri") != report.base_iri:
-        return {}
-    folder = Path(previous.path) / DUMPS_FOLDER
-    return {ds_id: folder for ds_id, h in now.items() if before.get(ds_id) == h}
-
-
-def _dates(report, plans, previous, now: datetime) -> dict:
-    """issued: first build that published the dataset; modified: last build in which its content changed."""
-    before = {}
-    if previous is not None:
-        try:
-            before = json.loads((Path(previous.path) / STATE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            before = {}
-    stamp = now.isoformat().replace("+00:00", "Z")
-    state = {}
-    for ds_id, digest in [(urls.WHOLE, report.data_version)] + [(st.dataset.id, st.hash) for st in plans]:
-        old = before.get(ds_id, {})
-        same = old.get("hash") == digest
-        state[ds_id] = {"hash": digest, "issued": old.get("issued", stamp),
-                        "modified": old.get("modified", stamp) if same else stamp}
-    return state
+CATALOG_DIR = "data/catalog"  # the catalog metadata, relative to the project folder (read by publish.artifacts)
+CATALOG_HINT = f"see {CATALOG_DIR}/catalog.ttl"
 
 
 def _add_duration(start: date, duration: str) -> date | None:
@@ -168,7 +57,7 @@ class CatalogBuilder:
         catalogs = meta.subjects(RDF("type"), DCAT("Catalog"))
         if len(catalogs) != 1:
             raise ConfigError(f"the catalog metadata must describe exactly one dcat:Catalog, found {len(catalogs)}",
-                              hint=f"see {CATALOG_DIR}/catalog.ttl")
+                              hint=CATALOG_HINT)
         self.catalog = catalogs[0]
         self.whole = node(self.urls.whole)
         self.operator(publisher)
@@ -229,7 +118,7 @@ class CatalogBuilder:
             self.dataset(ds, st.dataset.id, plan_iris, fallback_title=st.dataset.title or st.dataset.id)
             datasets.append(ds)
         self.whole_coverage(datasets[1:])
-        self.service(datasets)
+        data_service(self, datasets)
         for ds in datasets:
             self.add(self.catalog, DCAT("dataset"), ds)
         issued = sorted(v["issued"] for v in self.state.values())
@@ -265,7 +154,7 @@ class CatalogBuilder:
             for o in self.out.objects(cat, DCT("publisher")):
                 add(ds, DCT("publisher"), o)
         for f in (f for f in self.dumps if f.dataset == ds_id):
-            add(ds, DCAT("distribution"), self.distribution(ds, f, dates["modified"]))
+            add(ds, DCAT("distribution"), distribution(self, ds, f, dates["modified"]))
 
     def plan_facts(self, ds, ds_id: str, plan_iris: list, fallback_title: str) -> None:
         add = self.add
@@ -364,82 +253,3 @@ class CatalogBuilder:
             self.out.add(period, RDF("type"), DCT("PeriodOfTime"))
             self.out.add(period, DCAT("startDate"), min(starts, key=lambda l: l.value))
             self.out.add(period, DCAT("endDate"), max(ends, key=lambda l: l.value))
-
-    def distribution(self, ds, f: DumpFile, modified: str):
-        fmt = f.dump_format
-        dist = node(urls.distribution(ds.value, fmt.extension, f.compressed))
-        url = node(self.urls.dump(f.name))
-        out = self.out
-        out.add(dist, RDF("type"), DCAT("Distribution"))
-        out.add(dist, DCT("identifier"), lit(dist.value))
-        gz_fr, gz_en = (" compressé gzip", " compressed with gzip") if f.compressed else ("", "")
-        if fmt is formats.CSV:
-            out.add(dist, DCT("title"), lit("CSV des fiches action (une ligne par action)", lang="fr"))
-            out.add(dist, DCT("title"), lit("CSV of the action cards (one row per action)", lang="en"))
-            out.add(dist, DCT("description"), lit(
-                "Une ligne par fiche action : numéro, titres, axe, description, objectifs, organisations, moyens, "
-                "calendrier, indicateurs, bases légales, financements, lieux, leviers, champs, cibles ODD. Valeurs "
-                "multiples séparées par « | ». UTF-8, virgule.", lang="fr"))
-            out.add(dist, DCT("description"), lit(
-                "One row per action card: number, titles, axis, description, objectives, organisations, means, "
-                "calendar, indicators, legal bases, funding, places, levers, fields, SDG targets. Multiple values "
-                "separated by \" | \". UTF-8, comma-separated.", lang="en"))
-        else:
-            out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_fr}", lang="fr"))
-            out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_en}", lang="en"))
-            out.add(dist, DCT("description"), lit(
-                f"Export complet au format {fmt.label}{gz_fr}"
-                + (", chaque graphe nommé conservé." if fmt.keeps_graphs else ", graphes nommés fusionnés."), lang="fr"))
-            out.add(dist, DCT("description"), lit(
-                f"Complete export in {fmt.label}{gz_en}"
-                + (", every named graph kept." if fmt.keeps_graphs else ", named graphs merged."), lang="en"))
-        out.add(dist, DCAT("accessURL"), url)
-        out.add(dist, DCAT("downloadURL"), url)
-        media = node(fmt.iana_iri)
-        out.add(dist, DCAT("mediaType"), media)
-        out.add(media, RDF("type"), DCT("MediaType"))
-        out.add(dist, DCT("format"), node(fmt.eu_file_type_iri))
-        if f.compressed:
-            gzip = node(formats.GZIP.iana_iri)
-            out.add(dist, DCAT("compressFormat"), gzip)
-            out.add(gzip, RDF("type"), DCT("MediaType"))
-        out.add(dist, DCAT("byteSize"), lit(str(f.size), XSD("nonNegativeInteger")))
-        checksum = ox.BlankNode()
-        out.add(dist, SPDX("checksum"), checksum)
-        out.add(checksum, RDF("type"), SPDX("Checksum"))
-        out.add(checksum, SPDX("algorithm"), node(CHECKSUM_ALGORITHM))
-        out.add(checksum, SPDX("checksumValue"), lit(f.sha256, XSD("hexBinary")))
-        for o in self.out.objects(self.catalog, DCT("license")):
-            out.add(dist, DCT("license"), o)
-        out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))
-        return dist
-
-    def service(self, datasets: list) -> None:
-        add, svc = self.add, node(self.urls.service)
-        endpoint = node(self.urls.sparql)
-        add(svc, RDF("type"), DCAT("DataService"))
-        add(svc, DCT("identifier"), lit(svc.value))
-        add(svc, DCT("title"), lit("Point d'accès SPARQL", lang="fr"))
-        add(svc, DCT("title"), lit("SPARQL endpoint", lang="en"))
-        add(svc, DCT("description"), lit(
-            "Requêtes SPARQL 1.1 (protocole SPARQL) sur tout le graphe publié, en lecture seule ; la description du "
-            "service est renvoyée à l'adresse du point d'accès.", lang="fr"))
-        add(svc, DCT("description"), lit(
-            "SPARQL 1.1 queries (SPARQL Protocol) over the whole published graph, read-only; the service "
-            "description is returned at the endpoint URL.", lang="en"))
-        add(endpoint, RDF("type"), RDFS("Resource"))
-        add(svc, DCAT("endpointURL"), endpoint)
-        add(svc, DCAT("endpointDescription"), endpoint)
-        for ds in datasets:
-            add(svc, DCAT("servesDataset"), ds)
-        add(svc, DCT("conformsTo"), node(SPARQL_PROTOCOL))
-        add(node(SPARQL_PROTOCOL), RDF("type"), DCT("Standard"))
-        add(node(SPARQL_PROTOCOL), DCT("title"), lit("SPARQL 1.1 Protocol", lang="en"))
-        for p in (DCT("publisher"), DCAT("contactPoint"), DCT("license")):
-            for o in self.out.objects(self.catalog, p):
-                add(svc, p, o)
-        for p in (DCAT("keyword"), DCAT("theme"), DCT("accessRights")):
-            for o in self.out.objects(self.whole, p):
-                add(svc, p, o)
-        add(svc, DCAT("keyword"), lit("SPARQL", lang="fr"))
-        add(self.catalog, DCAT("service"), svc)

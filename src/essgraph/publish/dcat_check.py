@@ -1,8 +1,13 @@
-"""Validation of the catalog graph against the official DCAT-AP 3.0.1 shapes (``shapes/dcat-ap/``, with pySHACL)."""
+"""Validation of the catalog graph against the official DCAT-AP 3.0.1 shapes (with pySHACL).
+
+The shapes ship with essgraph as package data (``essgraph/publish/dcat_ap/``, with their provenance in its
+README), so an installed wheel validates its catalog too; a project may bring its own copy in ``shapes/dcat-ap/``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,20 +20,21 @@ from essgraph.validate.pyshacl_adapter import parse_report
 from essgraph.validate.results import Result
 from essgraph.validate.shapes import load_shapes
 
-SHAPES_DIR = Path("shapes") / "dcat-ap"    # the official DCAT-AP 3.0.1 shapes (this repository's copy)
+SHAPES_DIR = Path("shapes") / "dcat-ap"    # where a project may keep its own copy of the DCAT-AP shapes
 
 
 def dcat_shapes_dir(project_root: Path) -> Path:
-    """The DCAT-AP shapes: the project's own copy if it has one, else the copy next to the essgraph sources."""
+    """The DCAT-AP shapes: the project's own copy if it has one, else the copy shipped with essgraph."""
     own = project_root / SHAPES_DIR
-    return own if own.is_dir() else Path(__file__).resolve().parents[3] / SHAPES_DIR
+    return own if own.is_dir() else Path(str(resources.files("essgraph.publish") / "dcat_ap"))
 
 
 def validate_catalog(catalog: Triples, shapes_dir: Path) -> list[Result]:
     """Validate the catalog graph against every official DCAT-AP shapes file, together."""
     files = tuple(sorted(shapes_dir.glob("*.ttl")))
     if not files:
-        raise ConfigError(f"{shapes_dir}: no DCAT-AP shapes", hint="restore shapes/dcat-ap/ from the repository")
+        raise ConfigError(f"{shapes_dir}: no DCAT-AP shapes",
+                          hint="reinstall essgraph, or remove the project's empty shapes/dcat-ap/ folder")
     from pyshacl import validate  # slow to import; only the build needs it
     from rdflib.namespace import SH
 

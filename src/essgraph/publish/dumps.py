@@ -15,7 +15,6 @@ and VoID graphs: those describe the dumps (sizes, checksums) and are added to th
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -29,9 +28,9 @@ from essgraph.rdf import formats
 from essgraph.urls import WHOLE
 from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import sparql_prefixes
-from essgraph.rdf.serialize import export_to_file, gzip_file
+from essgraph.files import atomic_write, gzip_file, sha256_file, write_atomically
+from essgraph.rdf.serialize import export_to_file
 
-FOLDER = "dumps"    # the dumps' folder in a build folder
 INDEX = "index.json"
 #: the formats of the dumps, each known by its file extension (in file names, the index, distribution IRIs)
 DUMP_FORMATS = (*formats.RDF_FORMATS, formats.CSV)
@@ -56,14 +55,6 @@ class DumpFile:
     def served_format(self) -> Format:
         """The format the file is served as: gzip for compressed files, else the content's format."""
         return formats.GZIP if self.compressed else self.dump_format
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _described(folder: Path, path: Path, dataset: str, fmt: Format, compressed: bool) -> DumpFile:
@@ -132,7 +123,7 @@ def _write_set(store: ox.Store, root: Path, folder: Path, dataset: str, rows: li
 
 
 def write_index(folder: Path, files: list[DumpFile]) -> None:
-    (folder / INDEX).write_text(json.dumps([asdict(f) for f in files], indent=1), encoding="utf-8")
+    write_atomically(folder / INDEX, json.dumps([asdict(f) for f in files], indent=1).encode("utf-8"))
 
 
 def read_index(folder: Path) -> dict[str, DumpFile]:
@@ -216,10 +207,5 @@ def write_csv(rows: list[dict], path: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=CSV_HEADER, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp, "wb") as handle:
-        handle.write(buffer.getvalue().encode("utf-8"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    with atomic_write(path) as out:
+        out.write(buffer.getvalue().encode("utf-8"))

@@ -8,6 +8,7 @@ every Turtle, TriG and RDF/XML document declares.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterator
 
 import pyoxigraph as ox
@@ -39,6 +40,24 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "sdg": "http://metadata.un.org/sdg/",
 }
+
+
+def iri(curie: str) -> str:
+    """``ess:Action`` -> full IRI (full IRIs pass through)."""
+    prefix, sep, local = curie.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return curie
+
+
+def curie(value: str) -> str:
+    """The shortest ``prefix:local`` form of an IRI, or the IRI itself."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns) and len(ns) > len(best) and re.fullmatch(r"[\w.-]*", value[len(ns):]):
+            best = ns
+            name = f"{prefix}:{value[len(ns):]}"
+    return name if best else value
 
 
 def sparql_prefixes(*names: str) -> str:

@@ -13,16 +13,14 @@ from pyoxigraph is expanded, and the pages' JSON-LD is compacted with the publis
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import IO, Iterable
 
 import pyoxigraph as ox
 from pyld import jsonld
 
+from essgraph.files import atomic_write
 from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import DOCUMENT_PREFIXES
 
@@ -81,38 +79,11 @@ def _no_loading(url: str, options=None):
                              "jsonld.LoadDocumentError", code="loading document failed")
 
 
-def gzip_file(source: Path, target: Path) -> Path:
-    """Compress ``source`` into ``target`` atomically (fixed mtime: the same bytes give the same file)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(source, "rb") as raw, open(tmp, "wb") as out:
-            with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=6) as zipped:
-                shutil.copyfileobj(raw, zipped, 1 << 20)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
 def export_to_file(store: ox.Store, fmt: Format, path: Path, compress: bool = False,
                    graph: str | None = None) -> Path:
     """Write a dump to ``path`` atomically; with ``compress`` the file is gzipped (``.gz`` appended if missing)."""
     if compress and path.suffix != ".gz":
         path = path.with_name(path.name + ".gz")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as raw:
-            if compress:
-                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
-                    write_dump(store, fmt, zipped, graph)
-            else:
-                write_dump(store, fmt, raw, graph)
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_write(path, compress=compress) as out:
+        write_dump(store, fmt, out, graph)
     return path

@@ -285,8 +285,9 @@ def error_response(request: Request, exc: HttpError) -> Response:
     if media is formats.HTML:
         from essgraph.web import deps
         from essgraph.web.views import pages as views  # the templates; only an error page needs them
+        from essgraph.web.views.site import site as site_of
 
-        site = views.site(deps.published(request), deps.settings(request))
+        site = site_of(deps.published(request), deps.settings(request))
         body = views.render(request, "error.html", site=site, error=exc, crumbs=[])
         return Response(body.encode("utf-8"), status_code=exc.status,
                         headers={**headers, "Content-Type": media.content_type, "Content-Language": "fr"})

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,8 @@ import pyoxigraph as ox
 
 from essgraph.build.builds import Build, Lease, StoreDir
 from essgraph.errors import StoreError
-from essgraph.publish.dumps import FOLDER as DUMPS_FOLDER
+from essgraph.files import atomic_write
+from essgraph.publish.layout import DUMPS
 from essgraph.urls import WHOLE
 from essgraph.settings import Settings
 
@@ -40,14 +40,12 @@ DUMP_NAME = "quads.nq"
 
 def _write_dump(build: Build) -> bool:
     dump = build.path / DUMP_NAME
-    tmp = build.path / f".{DUMP_NAME}.{os.getpid()}.tmp"
     try:
-        build.open().dump(str(tmp), format=ox.RdfFormat.N_QUADS)
-        os.replace(tmp, dump)
+        with atomic_write(dump, sync=False) as out:  # a copy for faster starts: a crash may lose it
+            build.open().dump(out, format=ox.RdfFormat.N_QUADS)
         return True
     except OSError as exc:
         log.warning("cannot write %s (%s): copying the store quad by quad", dump, exc.strerror or exc)
-        tmp.unlink(missing_ok=True)
         return False
 
 
@@ -69,7 +67,7 @@ def _read(store: ox.Store, path: Path) -> None:
 
 def _load(build: Build) -> ox.Store:
     store = ox.Store()
-    own, shipped = build.path / DUMP_NAME, build.path / DUMPS_FOLDER / f"{WHOLE}.nq"
+    own, shipped = build.path / DUMP_NAME, build.path / DUMPS / f"{WHOLE}.nq"
     if own.is_file():
         _read(store, own)
     elif shipped.is_file():

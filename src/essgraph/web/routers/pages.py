@@ -28,17 +28,19 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request, Response
 
 from essgraph import urls
-from essgraph.describe.description import describe, iri, summaries
+from essgraph.describe.description import describe, summaries
 from essgraph.errors import HttpError
 from essgraph.rdf import formats
 from essgraph.rdf.formats import Format
-from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, sparql_prefixes
+from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, iri, sparql_prefixes
 from essgraph.rdf.serialize import compact_jsonld, serialize
 from essgraph.urls import with_extension
 from essgraph.web import deps
 from essgraph.web.http import PageRoute, choose_for, content_tag, link, link_header, unchanged, validators
 from essgraph.web.published import Published
 from essgraph.web.views import pages as views
+from essgraph.web.views.site import Site
+from essgraph.web.views.site import site as site_of
 
 OFFERS = (formats.HTML, *formats.GRAPH_FORMATS)
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$")
@@ -50,7 +52,7 @@ router = APIRouter(route_class=PageRoute)  # errors of pages are HTML for people
 # -- routes ------------------------------------------------------------------------------------------------------
 
 @router.api_route("/", methods=["GET", "HEAD"], summary="Home page: the plans, their numbers, where to go next")
-def home(request: Request, published: Published = Depends(deps.published), site: views.Site = Depends(views.site)
+def home(request: Request, published: Published = Depends(deps.published), site: Site = Depends(site_of)
          ) -> Response:
     media = choose_for(request, OFFERS, "the home page")
     if media is not formats.HTML:
@@ -72,14 +74,14 @@ def home(request: Request, published: Published = Depends(deps.published), site:
 @router.api_route(urls.route(urls.ID) + "/{path:path}", methods=["GET", "HEAD"],
                   summary="A resource of the published plans")
 def resource(request: Request, path: str, published: Published = Depends(deps.published),
-             site: views.Site = Depends(views.site)) -> Response:
+             site: Site = Depends(site_of)) -> Response:
     return answer(request, published, site, candidates(site(urls.ID), path))
 
 
 @router.api_route(urls.route(urls.GRAPH) + "/{path:path}", methods=["GET", "HEAD"],
                   summary="A named graph: its size, title, provenance")
 def graph(request: Request, path: str, published: Published = Depends(deps.published),
-          site: views.Site = Depends(views.site)) -> Response:
+          site: Site = Depends(site_of)) -> Response:
     return answer(request, published, site, candidates(site(urls.GRAPH), path), facts=graph_facts)
 
 
@@ -102,14 +104,14 @@ def graph_facts(published: Published, value: str) -> tuple[ox.Triple, ...]:
 
 @router.api_route(urls.route(urls.DEF), methods=["GET", "HEAD"], summary="The essgraph ontology and all its terms")
 def vocabulary(request: Request, published: Published = Depends(deps.published),
-               site: views.Site = Depends(views.site)) -> Response:
+               site: Site = Depends(site_of)) -> Response:
     return _vocabulary(request, published, site, None)
 
 
 @router.api_route(urls.route(urls.DEF) + ".{ext}", methods=["GET", "HEAD"],
                   summary="The essgraph ontology in one format")
 def vocabulary_as(request: Request, ext: str, published: Published = Depends(deps.published),
-                  site: views.Site = Depends(views.site)) -> Response:
+                  site: Site = Depends(site_of)) -> Response:
     media = formats.by_extension(ext, OFFERS)
     if media is None:
         raise HttpError(404, "not_found", f"nothing is published at {request.url.path}",
@@ -120,14 +122,14 @@ def vocabulary_as(request: Request, ext: str, published: Published = Depends(dep
 @router.api_route(urls.route(urls.DEF_TERM) + "/{name}", methods=["GET", "HEAD"],
                   summary="A term of the essgraph ontology")
 def term(request: Request, name: str, published: Published = Depends(deps.published),
-         site: views.Site = Depends(views.site)) -> Response:
+         site: Site = Depends(site_of)) -> Response:
     return answer(request, published, site, candidates(ESS, name))
 
 
 @router.api_route(urls.route(urls.DEF) + "/{path:path}", methods=["GET", "HEAD"],
                   summary="A concept scheme or a concept")
 def definition(request: Request, path: str, published: Published = Depends(deps.published),
-               site: views.Site = Depends(views.site)) -> Response:
+               site: Site = Depends(site_of)) -> Response:
     return answer(request, published, site, candidates(ESS_SCHEMES, path) if path.count("/") <= 1 else [])
 
 
@@ -164,7 +166,7 @@ def exists(store: ox.Store, value: str) -> bool:
         any(True for _ in store.quads_for_pattern(None, None, node, None))
 
 
-def answer(request: Request, published: Published, site: views.Site, found: list, roots: list[str] | None = None,
+def answer(request: Request, published: Published, site: Site, found: list, roots: list[str] | None = None,
            template: str | None = None, incoming: bool = True, facts=None) -> Response:
     """The representation of the first candidate IRI the store knows (or ``facts`` tells of), in the chosen
     format."""
@@ -196,7 +198,7 @@ def answer(request: Request, published: Published, site: views.Site, found: list
     return Response(body, headers={**headers, "Content-Type": media.content_type})
 
 
-def _vocabulary(request: Request, published: Published, site: views.Site, media: Format | None) -> Response:
+def _vocabulary(request: Request, published: Published, site: Site, media: Format | None) -> Response:
     store = published.store
     ontology = urls.ONTOLOGY
     terms = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdfs:isDefinedBy")),

@@ -15,9 +15,8 @@ import pyoxigraph as ox
 from fastapi import Depends
 
 from essgraph import urls
-from essgraph.publish.catalog import CATALOG_FILES
-from essgraph.publish.dumps import FOLDER as DUMPS_FOLDER
 from essgraph.publish.dumps import read_index
+from essgraph.publish.layout import CATALOG_FILES, DUMPS
 from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import DCAT, HYDRA, RDF, XSD, lit, node
 from essgraph.rdf.serialize import serialize
@@ -35,7 +34,7 @@ class CatalogView:
         self.urls = urls.Urls(published.manifest["base_iri"])
         self.catalog = self._graph(Path(published.build.path) / CATALOG_FILES[urls.CATALOG_GRAPH])
         self.void = self._graph(Path(published.build.path) / CATALOG_FILES[urls.VOID_GRAPH])
-        self.dumps_dir = Path(published.build.path) / DUMPS_FOLDER
+        self.dumps_dir = Path(published.build.path) / DUMPS
         self.dumps = read_index(self.dumps_dir)
         self.root = next((t.subject for t in self.catalog
                           if t.predicate == RDF("type") and t.object == DCAT("Catalog")), None)

@@ -1,0 +1,113 @@
+"""Loading a build's store: every file parsed by pyoxigraph, then one bulk load; or, from a checkpoint of the
+previous build, only the changed datasets' graphs replaced. Plus the copies between the on-disk store and the
+in-memory one the rest of the build reads (4-10x faster to query)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from essgraph.build.report import DatasetState
+from essgraph.rdf.parse import format_for, read_quads
+
+Progress = Callable[[str, int, int], None]
+QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+
+
+def load_dataset(store: ox.Store, st: DatasetState, base_iri: str) -> None:
+    """Parse a dataset's files into ``store``, each into its graph (quad files keep their own graphs)."""
+    for source, iri in zip(st.dataset.graphs, st.graph_iris):
+        target = ox.NamedNode(iri)
+        for path in source.files:
+            fmt = format_for(path)
+            if fmt in QUAD_FORMATS or fmt == ox.RdfFormat.RDF_XML:
+                # quads keep their graph names; RDF/XML is parsed by read_quads for its well-formedness check
+                store.extend(read_quads(path, base_iri, target))
+            else:
+                try:
+                    store.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=target)
+                except SyntaxError:  # reported with line and column by read_quads
+                    read_quads(path, base_iri, target)
+                    raise
+
+def load_all(store: ox.Store, states: list[DatasetState], base_iri: str, progress: Progress) -> ox.Store:
+    """Parse every file into an in-memory store, then ingest it into ``store`` in one bulk load; returns the
+    in-memory store (the rest of the build reads it).
+
+    One bulk load of all the quads is about 4x faster than one per file (each writes its own RocksDB files).
+    """
+    memory = ox.Store()
+    for i, st in enumerate(states, 1):
+        progress("loading", i, len(states))
+        load_dataset(memory, st, base_iri)
+    spool = Path(tempfile.mkdtemp(prefix="essgraph-load-"))
+    try:
+        dump = spool / "all.nq"
+        memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+    return memory
+
+def load_changed(store: ox.Store, states: list[DatasetState], prev: dict, base_iri: str, progress: Progress) -> None:
+    """Update a checkpoint of the previous build: remove the graphs of removed and changed datasets, load the
+    changed ones, and take the unchanged ones' triple counts from the previous manifest."""
+    before = {d["id"]: d for d in prev.get("datasets", [])}
+    now = {st.dataset.id for st in states}
+    for ds_id, entry in before.items():  # datasets removed from the project
+        if ds_id not in now:
+            for iri in entry["graphs"]:
+                store.remove_graph(ox.NamedNode(iri))
+    changed = [st for st in states if before.get(st.dataset.id, {}).get("hash") != st.hash]
+    for i, st in enumerate(changed, 1):
+        progress("loading", i, len(changed))
+        for iri in before.get(st.dataset.id, {}).get("graphs", []):
+            if store.contains_named_graph(ox.NamedNode(iri)):
+                store.remove_graph(ox.NamedNode(iri))
+        load_dataset(store, st, base_iri)
+    for st in states:
+        if st not in changed:
+            st.triples = dict(before[st.dataset.id]["triples"])
+
+
+def copy_to_memory(store: ox.Store, spool: Path) -> ox.Store:
+    """An in-memory copy of an on-disk store (through N-Quads: much faster than quad by quad)."""
+    dump = spool / ".copy.nq"
+    try:
+        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        memory = ox.Store()
+        memory.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        return memory
+    finally:
+        dump.unlink(missing_ok=True)
+
+
+def copy_graphs(source: ox.Store, target: ox.Store, graphs: list[str]) -> None:
+    """Replace ``graphs`` of ``target`` by those of ``source``."""
+    for iri in graphs:
+        graph = ox.NamedNode(iri)
+        if target.contains_named_graph(graph):
+            target.remove_graph(graph)
+        target.extend(source.quads_for_pattern(None, None, None, graph))
+
+
+def graphs_of(store: ox.Store, st: DatasetState) -> list[str]:
+    """The graphs a dataset filled: its declared graphs plus those named inside its quad files."""
+    names = list(st.graph_iris)
+    for source in st.dataset.graphs:
+        for path in source.files:
+            if format_for(path) in QUAD_FORMATS:
+                for q in read_quads(path, "http://localhost/", None):
+                    if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in names:
+                        names.append(q.graph_name.value)
+    return names
+
+
+def count_graph(store: ox.Store, iri: str) -> int:
+    graph = ox.NamedNode(iri)  # validated IRI: its N-Triples form cannot break out of the query
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)

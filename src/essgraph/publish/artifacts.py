@@ -1,0 +1,128 @@
+"""The build's open-data step: dumps, the DCAT-AP 3 catalog and the VoID description.
+
+Called by the build once the data conforms, before the store is flushed (:func:`publish_artifacts`):
+
+1. the catalog and VoID graphs of the previous build (the store may be a checkpoint of it) are removed;
+2. the dumps are written into the build folder (:mod:`essgraph.publish.dumps`) with their byte sizes and SHA-256;
+3. the catalog graph is made from ``data/catalog/*.ttl`` (the metadata, as data) and the build
+   (:mod:`essgraph.publish.catalog`): a ``dcat:Dataset`` per plan and one for the whole graph, a
+   ``dcat:Distribution`` per dump, the SPARQL ``dcat:DataService``;
+4. it is validated against the official DCAT-AP 3.0.1 shapes (:mod:`essgraph.publish.dcat_check`): a violation
+   stops the build, warnings go in the build report (dataset ``catalog``);
+5. the catalog and the VoID description (:mod:`essgraph.publish.void`) are written to ``catalog/catalog.nt`` and
+   ``catalog/void.nt`` in the build folder (:mod:`essgraph.publish.layout`; what ``/catalog`` and
+   ``/.well-known/void`` serve: the exact validated triples) and added to the store as the named graphs
+   ``{base}graph/catalog`` and ``{base}graph/void`` (for SPARQL and dereferencing; the store turns
+   ``xsd:nonNegativeInteger`` into ``xsd:integer``, hence the files).
+
+Circularity: the catalog states the size and checksum of every dump, so the dumps cannot contain the catalog. They
+hold the data graphs only; the catalog is served at ``/catalog`` (and is in the SPARQL endpoint's graph/catalog).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from essgraph import urls
+from essgraph.errors import ValidationFailed
+from essgraph.files import write_atomically
+from essgraph.publish.catalog import CATALOG_DIR, CatalogBuilder
+from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
+from essgraph.publish.dumps import write_dumps
+from essgraph.publish.layout import CATALOG_FILES, DUMPS, STATE_FILE
+from essgraph.publish.void import void_triples
+from essgraph.rdf import formats
+from essgraph.rdf.namespaces import DCT, Triples, node
+from essgraph.rdf.parse import read_quads
+from essgraph.rdf.serialize import serialize
+
+log = logging.getLogger("essgraph.catalog")
+
+
+
+def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=None) -> None:
+    """Write the dumps into ``folder``/dumps, make, validate and store the catalog and VoID graphs."""
+    base = report.base_iri
+    graphs = {name: ox.NamedNode(base + name) for name in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)}
+    for graph in graphs.values():
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+    plans = [st for st in report.datasets if st.dataset.kind == "plan"]
+    dumps = write_dumps(store, folder / DUMPS, [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
+                        _reusable_dumps(report, previous))
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    state = _dates(report, plans, previous, now)
+    write_atomically(folder / STATE_FILE, json.dumps(state, indent=1).encode("utf-8"))
+    void = void_triples(store, base, [f for f in dumps if f.dataset == urls.WHOLE], _meta_titles(project, base))
+    meta = load_metadata(project.root / CATALOG_DIR, base)
+    if meta is None:
+        log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)
+        catalog = Triples()
+    else:
+        catalog = CatalogBuilder(store, base, meta, state, dumps, project.publisher).build(plans)
+        results = validate_catalog(catalog, dcat_shapes_dir(project.root))
+        report.results.extend(results)
+        violations = [r for r in results if r.severity == "Violation"]
+        if violations:
+            lines = "\n".join(f"  [catalog] {r.line()}" for r in violations[:20])
+            raise ValidationFailed(f"the DCAT-AP catalog does not conform: {len(violations)} violation(s)\n{lines}")
+    for name, triples in ((urls.CATALOG_GRAPH, catalog), (urls.VOID_GRAPH, void)):
+        if len(triples):
+            # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize), a file does not
+            write_atomically(folder / CATALOG_FILES[name], serialize(triples, formats.NTRIPLES))
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, graphs[name]) for t in triples)
+            report.graph_triples[graphs[name].value] = len(triples)
+    report.counts["triples"] = len(store)
+
+
+def load_metadata(folder: Path, base: str) -> Triples | None:
+    files = sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+    if not files:
+        return None
+    meta = Triples()
+    for path in files:
+        for q in read_quads(path, base, None):
+            meta.add(q.subject, q.predicate, q.object)
+    return meta
+
+
+def _meta_titles(project, base: str) -> list[ox.Literal]:
+    meta = load_metadata(project.root / CATALOG_DIR, base)
+    return meta.objects(node(urls.Urls(base).whole), DCT("title")) if meta else []
+
+
+def _reusable_dumps(report, previous) -> dict[str, Path]:
+    """Plans whose dumps the previous build already wrote: their data and every non-plan dataset (whose labels
+    the CSV uses) are unchanged."""
+    if previous is None:
+        return {}
+    before = {d["id"]: d.get("hash") for d in previous.manifest.get("datasets", [])}
+    now = {st.dataset.id: st.hash for st in report.datasets}
+    context_same = all(before.get(st.dataset.id) == st.hash for st in report.datasets if st.dataset.kind != "plan")
+    if not context_same or previous.manifest.get("base_iri") != report.base_iri:
+        return {}
+    folder = Path(previous.path) / DUMPS
+    return {ds_id: folder for ds_id, h in now.items() if before.get(ds_id) == h}
+
+
+def _dates(report, plans, previous, now: datetime) -> dict:
+    """issued: first build that published the dataset; modified: last build in which its content changed."""
+    before = {}
+    if previous is not None:
+        try:
+            before = json.loads((Path(previous.path) / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+    stamp = now.isoformat().replace("+00:00", "Z")
+    state = {}
+    for ds_id, digest in [(urls.WHOLE, report.data_version)] + [(st.dataset.id, st.hash) for st in plans]:
+        old = before.get(ds_id, {})
+        same = old.get("hash") == digest
+        state[ds_id] = {"hash": digest, "issued": old.get("issued", stamp),
+                        "modified": old.get("modified", stamp) if same else stamp}
+    return state

@@ -1,0 +1,105 @@
+"""The parts of the catalog that describe how the data is served: a ``dcat:Distribution`` per dump file and the
+SPARQL endpoint as a ``dcat:DataService``. Functions of the :class:`~essgraph.publish.catalog.CatalogBuilder`
+(``self``) that makes the rest of the catalog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from essgraph import urls
+from essgraph.publish.dumps import DumpFile
+from essgraph.rdf import formats
+from essgraph.rdf.namespaces import DCAT, DCT, RDF, RDFS, SPDX, XSD, lit, node
+
+if TYPE_CHECKING:
+    from essgraph.publish.catalog import CatalogBuilder
+
+#: SPDX SHA-256, in the IRI form the DCAT-AP 3.0.1 vocabulary shape accepts (``^https://spdx.org/rdf/terms``);
+#: data/catalog/eu-vocabularies.ttl states it owl:sameAs the SPDX 2 IRI http://spdx.org/rdf/terms#checksumAlgorithm_sha256.
+CHECKSUM_ALGORITHM = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+
+
+def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: str) -> ox.NamedNode:
+    """The distribution of dataset ``ds`` that is dump file ``f``: where to download it, its formats (IANA media
+    type, EU file type), size and SHA-256."""
+    fmt = f.dump_format
+    dist = node(urls.distribution(ds.value, fmt.extension, f.compressed))
+    url = node(self.urls.dump(f.name))
+    out = self.out
+    out.add(dist, RDF("type"), DCAT("Distribution"))
+    out.add(dist, DCT("identifier"), lit(dist.value))
+    gz_fr, gz_en = (" compressé gzip", " compressed with gzip") if f.compressed else ("", "")
+    if fmt is formats.CSV:
+        out.add(dist, DCT("title"), lit("CSV des fiches action (une ligne par action)", lang="fr"))
+        out.add(dist, DCT("title"), lit("CSV of the action cards (one row per action)", lang="en"))
+        out.add(dist, DCT("description"), lit(
+            "Une ligne par fiche action : numéro, titres, axe, description, objectifs, organisations, moyens, "
+            "calendrier, indicateurs, bases légales, financements, lieux, leviers, champs, cibles ODD. Valeurs "
+            "multiples séparées par « | ». UTF-8, virgule.", lang="fr"))
+        out.add(dist, DCT("description"), lit(
+            "One row per action card: number, titles, axis, description, objectives, organisations, means, "
+            "calendar, indicators, legal bases, funding, places, levers, fields, SDG targets. Multiple values "
+            "separated by \" | \". UTF-8, comma-separated.", lang="en"))
+    else:
+        out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_fr}", lang="fr"))
+        out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_en}", lang="en"))
+        out.add(dist, DCT("description"), lit(
+            f"Export complet au format {fmt.label}{gz_fr}"
+            + (", chaque graphe nommé conservé." if fmt.keeps_graphs else ", graphes nommés fusionnés."), lang="fr"))
+        out.add(dist, DCT("description"), lit(
+            f"Complete export in {fmt.label}{gz_en}"
+            + (", every named graph kept." if fmt.keeps_graphs else ", named graphs merged."), lang="en"))
+    out.add(dist, DCAT("accessURL"), url)
+    out.add(dist, DCAT("downloadURL"), url)
+    media = node(fmt.iana_iri)
+    out.add(dist, DCAT("mediaType"), media)
+    out.add(media, RDF("type"), DCT("MediaType"))
+    out.add(dist, DCT("format"), node(fmt.eu_file_type_iri))
+    if f.compressed:
+        gzip = node(formats.GZIP.iana_iri)
+        out.add(dist, DCAT("compressFormat"), gzip)
+        out.add(gzip, RDF("type"), DCT("MediaType"))
+    out.add(dist, DCAT("byteSize"), lit(str(f.size), XSD("nonNegativeInteger")))
+    checksum = ox.BlankNode()
+    out.add(dist, SPDX("checksum"), checksum)
+    out.add(checksum, RDF("type"), SPDX("Checksum"))
+    out.add(checksum, SPDX("algorithm"), node(CHECKSUM_ALGORITHM))
+    out.add(checksum, SPDX("checksumValue"), lit(f.sha256, XSD("hexBinary")))
+    for o in self.out.objects(self.catalog, DCT("license")):
+        out.add(dist, DCT("license"), o)
+    out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))
+    return dist
+
+def data_service(self: CatalogBuilder, datasets: list) -> None:
+    """The SPARQL endpoint as the catalog's ``dcat:DataService``, serving every dataset."""
+    add, svc = self.add, node(self.urls.service)
+    endpoint = node(self.urls.sparql)
+    add(svc, RDF("type"), DCAT("DataService"))
+    add(svc, DCT("identifier"), lit(svc.value))
+    add(svc, DCT("title"), lit("Point d'accès SPARQL", lang="fr"))
+    add(svc, DCT("title"), lit("SPARQL endpoint", lang="en"))
+    add(svc, DCT("description"), lit(
+        "Requêtes SPARQL 1.1 (protocole SPARQL) sur tout le graphe publié, en lecture seule ; la description du "
+        "service est renvoyée à l'adresse du point d'accès.", lang="fr"))
+    add(svc, DCT("description"), lit(
+        "SPARQL 1.1 queries (SPARQL Protocol) over the whole published graph, read-only; the service "
+        "description is returned at the endpoint URL.", lang="en"))
+    add(endpoint, RDF("type"), RDFS("Resource"))
+    add(svc, DCAT("endpointURL"), endpoint)
+    add(svc, DCAT("endpointDescription"), endpoint)
+    for ds in datasets:
+        add(svc, DCAT("servesDataset"), ds)
+    add(svc, DCT("conformsTo"), node(SPARQL_PROTOCOL))
+    add(node(SPARQL_PROTOCOL), RDF("type"), DCT("Standard"))
+    add(node(SPARQL_PROTOCOL), DCT("title"), lit("SPARQL 1.1 Protocol", lang="en"))
+    for p in (DCT("publisher"), DCAT("contactPoint"), DCT("license")):
+        for o in self.out.objects(self.catalog, p):
+            add(svc, p, o)
+    for p in (DCAT("keyword"), DCAT("theme"), DCT("accessRights")):
+        for o in self.out.objects(self.whole, p):
+            add(svc, p, o)
+    add(svc, DCAT("keyword"), lit("SPARQL", lang="fr"))
+    add(self.catalog, DCAT("service"), svc)

@@ -1,0 +1,20 @@
+"""Where the open-data artifacts are in a build folder (read by the server, written by the build).
+
+Layout of ``<build>/``::
+
+    dumps/                 the dump files and their index (see essgraph.publish.dumps)
+    catalog/catalog.nt     the exact catalog triples the build validated (served at /catalog)
+    catalog/void.nt        the VoID description (served at /.well-known/void)
+    catalog/state.json     per dataset: content hash, issued, modified (carried to the next build)
+
+No heavy import here: the server reads this module, never the build's.
+"""
+
+from __future__ import annotations
+
+from essgraph import urls
+
+DUMPS = "dumps"
+STATE_FILE = "catalog/state.json"
+#: the exact catalog and VoID triples of a build, by the graph the store holds them in
+CATALOG_FILES = {urls.CATALOG_GRAPH: "catalog/catalog.nt", urls.VOID_GRAPH: "catalog/void.nt"}
