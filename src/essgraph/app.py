@@ -15,10 +15,10 @@ from fastapi.staticfiles import StaticFiles
 
 from essgraph import __version__, urls
 from essgraph.settings import Settings
-from essgraph.web.live import HoldBuild, Live
-from essgraph.web.published import Published, open_published
 from essgraph.web import errors
 from essgraph.web.http import Cors
+from essgraph.web.live import HoldBuild, Live
+from essgraph.web.published import Published, open_published
 from essgraph.web.routers import catalog, health, pages, sparql
 from essgraph.web.views import pages as views
 

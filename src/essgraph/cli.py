@@ -18,8 +18,16 @@ from urllib.parse import urljoin
 from pydantic import ValidationError
 
 from essgraph import __version__
-from essgraph.errors import (EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNAVAILABLE, EXIT_VIOLATIONS,
-                             EssgraphError, OutputError, StoreError)
+from essgraph.errors import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    EXIT_VIOLATIONS,
+    EssgraphError,
+    OutputError,
+    StoreError,
+)
 from essgraph.rdf.formats import RDF_FORMATS
 from essgraph.settings import Settings
 

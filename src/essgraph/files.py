@@ -14,11 +14,17 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterator, Protocol
+
+
+class BinaryWriter(Protocol):
+    """Where bytes can be written: a file opened "wb", a gzip stream, sys.stdout.buffer."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 @contextmanager
-def atomic_write(path: Path, compress: bool = False, sync: bool = True) -> Iterator[IO[bytes]]:
+def atomic_write(path: Path, compress: bool = False, sync: bool = True) -> Iterator[BinaryWriter]:
     """A binary file handle whose content replaces ``path`` when the block ends without error.
 
     With ``compress`` the content is gzipped, with a fixed mtime (the same bytes give the same file). Without
@@ -30,7 +36,7 @@ def atomic_write(path: Path, compress: bool = False, sync: bool = True) -> Itera
         with open(tmp, "wb") as raw:
             if compress:
                 with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as zipped:
-                    yield zipped  # type: ignore[misc]
+                    yield zipped
             else:
                 yield raw
             raw.flush()

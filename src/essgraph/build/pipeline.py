@@ -138,6 +138,7 @@ class Builder:
 
     def _write(self, states, version, futures, started, reused) -> BuildReport:
         store_dir = self.store_dir
+        assert store_dir is not None  # run(write=True) needs a store folder
         previous = store_dir.current()
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + version[:8]
         partial = store_dir.new_partial(build_id)
@@ -145,7 +146,7 @@ class Builder:
         try:
             store_path = partial / "oxigraph"
             prev_manifest = previous.manifest if previous else None
-            if prev_manifest and prev_manifest.get("base_iri") == self.base_iri \
+            if previous and prev_manifest and prev_manifest.get("base_iri") == self.base_iri \
                     and prev_manifest.get("essgraph_version") == __version__:
                 previous.open().backup(str(store_path))
                 store = ox.Store(str(store_path))

@@ -104,6 +104,7 @@ def _worker_init() -> None:
 
 
 def _worker_validate(items, base_iri: str) -> dict[str, list[Result]]:
+    assert _WORKER_SHAPES is not None  # set before the workers are forked
     return _validate_datasets(items, base_iri, _WORKER_SHAPES)
 
 

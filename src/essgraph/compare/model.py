@@ -208,13 +208,13 @@ def _calendar(b: _Builder) -> Section:
     horizons: dict[str, Row] = {}
     for plan in b.plans:
         for r in b.fetch("compare-plans-calendar", plan.iri):
-            if r.get("year"):
-                row = years.setdefault(r["year"], Row(r["year"], {}, None, "fiches"))
-                row.cells[plan.key] = Cell(number(r["actions"]), filters=_filters(plan, year=r["year"]))
-            elif r.get("horizon"):
-                row = horizons.setdefault(r["horizon"], Row(r.get("horizonLabel") or r["horizon"], {}, r["horizon"],
-                                                            "fiches"))
+            year, horizon = r.get("year"), r.get("horizon")
+            if year:
+                row = years.setdefault(year, Row(year, {}, None, "fiches"))
+                row.cells[plan.key] = Cell(number(r["actions"]), filters=_filters(plan, year=year))
+            elif horizon:
+                row = horizons.setdefault(horizon, Row(r.get("horizonLabel") or horizon, {}, horizon, "fiches"))
                 row.cells[plan.key] = Cell(number(r["actions"]), filters=_filters(
-                    plan, horizon=b.key_for("horizon", r["horizon"])))
+                    plan, horizon=b.key_for("horizon", horizon)))
     section.rows = [years[y] for y in sorted(years)] + sorted(horizons.values(), key=lambda r: r.label)
     return section

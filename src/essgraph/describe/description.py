@@ -18,10 +18,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from essgraph.rdf.namespaces import iri
+
+if TYPE_CHECKING:
+    from essgraph.describe.node import Node
 
 INCOMING_LIMIT = 1000   # incoming triples kept in one description (past it, ``truncated`` is set)
 PARTS_LIMIT = 2000      # resources described in full in one description

@@ -11,7 +11,6 @@ from essgraph.describe.description import FALLBACK_LABEL, LABEL, LANGS, Descript
 from essgraph.rdf.namespaces import curie, iri
 
 
-
 def _lang_rank(lang: str) -> int:
     return LANGS.index(lang) if lang in LANGS else len(LANGS)
 

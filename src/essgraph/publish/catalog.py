@@ -18,8 +18,7 @@ from essgraph import urls
 from essgraph.errors import ConfigError
 from essgraph.publish.distributions import data_service, distribution
 from essgraph.publish.dumps import DumpFile
-from essgraph.rdf import formats
-from essgraph.rdf.namespaces import DCAT, DCT, ESS_TERM, FOAF, PROV, RDF, RDFS, SKOS, SPDX, XSD, Triples, lit, node
+from essgraph.rdf.namespaces import DCAT, DCT, ESS_TERM, FOAF, PROV, RDF, RDFS, SKOS, XSD, Triples, lit, node
 
 LOCAL_AUTHORITY = "http://purl.org/adms/publishertype/LocalAuthority"
 COLLECTIVITE = "https://w3id.org/essgraph/def/organisation-type/collectivite"
@@ -216,7 +215,7 @@ class CatalogBuilder:
         query = ("SELECT DISTINCT ?l WHERE { ?a %s %s ; ?p ?c . VALUES ?p { %s %s } ?c %s ?l "
                  "FILTER(lang(?l) = 'fr') }" % (ESS_TERM("inPlan"), plan, ESS_TERM("lever"), ESS_TERM("field"), SKOS("prefLabel")))
         rows = self.store.query(query, use_default_graph_as_union=True)
-        return sorted((r["l"] for r in rows), key=lambda l: l.value)
+        return sorted((r["l"] for r in rows), key=lambda label: label.value)
 
     def provenance(self, ds, title: str, adopted: str) -> None:
         if self.meta.objects(ds, DCT("provenance")):
@@ -251,5 +250,5 @@ class CatalogBuilder:
             period = ox.BlankNode()
             self.out.add(self.whole, DCT("temporal"), period)
             self.out.add(period, RDF("type"), DCT("PeriodOfTime"))
-            self.out.add(period, DCAT("startDate"), min(starts, key=lambda l: l.value))
-            self.out.add(period, DCAT("endDate"), max(ends, key=lambda l: l.value))
+            self.out.add(period, DCAT("startDate"), min(starts, key=lambda start: start.value))
+            self.out.add(period, DCAT("endDate"), max(ends, key=lambda end: end.value))

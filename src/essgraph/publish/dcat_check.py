@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import rdflib
 
 from essgraph.errors import ConfigError
-from essgraph.rdf.rdflib_bridge import to_rdflib_graph
 from essgraph.rdf.namespaces import Triples
+from essgraph.rdf.rdflib_bridge import to_rdflib_graph
 from essgraph.validate.pyshacl_adapter import parse_report
 from essgraph.validate.results import Result
 from essgraph.validate.shapes import load_shapes

@@ -57,7 +57,8 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
     media = node(fmt.iana_iri)
     out.add(dist, DCAT("mediaType"), media)
     out.add(media, RDF("type"), DCT("MediaType"))
-    out.add(dist, DCT("format"), node(fmt.eu_file_type_iri))
+    if fmt.eu_file_type_iri is not None:
+        out.add(dist, DCT("format"), node(fmt.eu_file_type_iri))
     if f.compressed:
         gzip = node(formats.GZIP.iana_iri)
         out.add(dist, DCAT("compressFormat"), gzip)

@@ -24,12 +24,12 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from essgraph.files import atomic_write, gzip_file, sha256_file, write_atomically
 from essgraph.rdf import formats
-from essgraph.urls import WHOLE
 from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import sparql_prefixes
-from essgraph.files import atomic_write, gzip_file, sha256_file, write_atomically
 from essgraph.rdf.serialize import export_to_file
+from essgraph.urls import WHOLE
 
 INDEX = "index.json"
 #: the formats of the dumps, each known by its file extension (in file names, the index, distribution IRIs)

@@ -60,8 +60,9 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
     out.add(ds, VOID("sparqlEndpoint"), node(where.sparql))
     for f in dumps:
         out.add(ds, VOID("dataDump"), node(where.dump(f.name)))
-        if f.dump_format.rdf is not None:  # the W3C format IRI of each RDF syntax dumped
-            out.add(ds, VOID("feature"), node(f.dump_format.iri))
+        feature = f.dump_format.iri if f.dump_format.rdf is not None else None
+        if feature is not None:  # the W3C format IRI of each RDF syntax dumped
+            out.add(ds, VOID("feature"), node(feature))
     distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
     out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")))
     out.add(ds, VOID("entities"), _int(_count(

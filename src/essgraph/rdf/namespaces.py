@@ -13,7 +13,6 @@ from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
-
 ESS = "https://w3id.org/essgraph/def#"
 ESS_SCHEMES = "https://w3id.org/essgraph/def/"
 

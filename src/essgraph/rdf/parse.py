@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from essgraph.errors import RdfSyntaxError
 from essgraph.rdf.formats import for_file
 
+
 def format_for(path: Path) -> ox.RdfFormat:
     """The pyoxigraph syntax of a source file, by its extension (the registry's table of source extensions)."""
     return for_file(path).rdf

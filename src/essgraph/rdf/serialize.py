@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Iterable
+from typing import Iterable
 
 import pyoxigraph as ox
 from pyld import jsonld
 
-from essgraph.files import atomic_write
+from essgraph.files import BinaryWriter, atomic_write
 from essgraph.rdf.formats import Format
 from essgraph.rdf.namespaces import DOCUMENT_PREFIXES
 
@@ -45,7 +45,7 @@ def serialize(triples: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Format | ox
     return ox.serialize(triples, format=_syntax(fmt), prefixes=prefixes_for(fmt))
 
 
-def write_dump(store: ox.Store, fmt: Format, out: IO[bytes], graph: str | None = None) -> None:
+def write_dump(store: ox.Store, fmt: Format, out: BinaryWriter, graph: str | None = None) -> None:
     """The store (or one named graph of it) in ``fmt``, written by pyoxigraph.
 
     Formats that keep named graphs keep them; the others get the union of the graphs (a triple in two graphs may be

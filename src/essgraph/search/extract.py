@@ -159,14 +159,14 @@ def read_documents(store: ox.Store) -> dict[str, Doc]:
             if doc.kind == kind and text not in doc.texts[column]:
                 doc.texts[column].append(text)
     for row in _rows(store, ACTIONS):
-        doc = docs.get(row["doc"].value)
-        if doc is not None:
-            doc.plan, doc.number = row["plan"].value, _value(row["number"]) or ""
+        action = docs.get(row["doc"].value)
+        if action is not None:
+            action.plan, action.number = row["plan"].value, _value(row["number"]) or ""
     for kind in ("plan", "action", "organisation"):
         for row in _rows(store, FACET_VALUES[kind]):
-            doc = docs.get(row["doc"].value)
-            if doc is not None and doc.kind == kind:
-                doc.values.add((row["facet"].value, row["value"].value))
+            faceted = docs.get(row["doc"].value)
+            if faceted is not None and faceted.kind == kind:
+                faceted.values.add((row["facet"].value, row["value"].value))
     for row in _rows(store, FLAGS):
         if row["doc"].value in docs:
             docs[row["doc"].value].values.add(("has", row["flag"].value))

@@ -94,7 +94,8 @@ def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overvi
     plan_titles = {iri: (row["title"] or labels.get(iri, (iri,))[0]) for iri, row in overview.items()}
     ordered = sorted(docs.values(), key=lambda d: _sort_key(d, plan_titles))
     value_ids: dict[tuple[str, str], int] = {}
-    value_rows, links = [], []
+    value_rows: list[list] = []
+    links: list[tuple[int, int]] = []
     for doc_id, doc in enumerate(ordered, 1):
         for facet, raw in sorted(doc.values):
             if facet in RESOURCE_FACETS:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from essgraph.errors import StoreError
-from essgraph.search.facets import BY_NAME, FACETS
+from essgraph.search.facets import FACETS
 from essgraph.search.french import fold, term, terms, words
 from essgraph.search.index import FORMAT
 
@@ -69,7 +69,8 @@ class Results:
 
 def fts_expression(text: str) -> str | None:
     """The FTS5 expression of a user's query; None when it has no searchable word."""
-    positive, negative = [], []
+    positive: list[str] = []
+    negative: list[str] = []
     for match in _QUERY_PART.finditer(text):
         if match.group(2) is not None:                       # "a phrase"
             excluded, found = match.group(1), terms(match.group(2))
@@ -125,6 +126,7 @@ class SearchIndex:
         unknown = [(f, k) for f, keys in filters.items() for k in keys if (f, k) not in self.by_key]
         chosen = {f: [self.by_key[(f, k)].id for k in keys if (f, k) in self.by_key] for f, keys in filters.items()}
         db = self._db()
+        params: list[object]
         if text.strip() and expression is None:
             hits_sql, params = "SELECT NULL AS doc, 0 AS score WHERE 0", []
         elif expression is None:

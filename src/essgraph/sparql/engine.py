@@ -263,6 +263,8 @@ class QueryEngine:
 
     async def _replace(self, pid: int) -> None:
         try:
+            if self._zygote is None:  # stopped meanwhile
+                return
             await asyncio.to_thread(self._zygote.kill, pid)
         except (OSError, ConnectionError, AttributeError):
             return  # no zygote any more: the watcher reports it

@@ -47,7 +47,7 @@ def _child(open_store: Callable[[], ox.Store], job: Job, memory_mib: int) -> Ans
 
 def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything written to ``fd`` until its end; None when the deadline passes first."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -88,15 +88,15 @@ def run_isolated(open_store: Callable[[], ox.Store], job: Job, timeout_s: float,
             os._exit(0)
     os.close(write_end)
     try:
-        data = _read_all(read_end, time.monotonic() + timeout_s)
+        answer = _read_all(read_end, time.monotonic() + timeout_s)
     finally:
         os.close(read_end)
         _reap(pid)
-    if data is None:
+    if answer is None:
         raise timed_out(timeout_s)
-    if not data:  # the child died before it could answer: killed by the kernel over its memory, or crashed
+    if not answer:  # the child died before it could answer: killed by the kernel over its memory, or crashed
         raise stopped(memory_mib)
-    outcome = pickle.loads(data)
+    outcome = pickle.loads(answer)
     if isinstance(outcome, EssgraphError):
         raise outcome
     return outcome

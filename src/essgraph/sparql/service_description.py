@@ -10,8 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from essgraph.rdf import formats
-from essgraph.urls import Urls
 from essgraph.rdf.namespaces import PREFIXES
+from essgraph.urls import Urls
 
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]

@@ -23,7 +23,7 @@ def run_integrity_checks(store: ox.Store, queries: tuple[Path, ...], rel=str) ->
             raise QueryError(f"{rel(path)}: integrity query is not valid SPARQL: {exc}") from None
         names = {v.value for v in rows.variables}
         for row in rows:
-            def get(name):
+            def get(name, row=row, names=names):
                 term = row[name] if name in names else None
                 return "" if term is None else term.value
 

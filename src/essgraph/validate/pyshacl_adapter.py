@@ -15,8 +15,14 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from essgraph.errors import ShapesError
-from essgraph.validate.results import (Result, messages_by_language, path_text, pick_message, rdflib_term_text,
-                                       severity_name)
+from essgraph.validate.results import (
+    Result,
+    messages_by_language,
+    path_text,
+    pick_message,
+    rdflib_term_text,
+    severity_name,
+)
 
 
 def parse_report(report: rdflib.Graph, dataset: str | Callable = "") -> list[Result]:
@@ -49,7 +55,7 @@ def validate_with_pyshacl(batch: list[tuple[str, list[ox.Quad]]], shapes: rdflib
 
     bnodes: dict = {}
     data = rdflib.Graph()
-    owner = {}
+    owner: dict = {}
     for ds_id, quads in batch:
         for q in quads:
             s = to_rdflib_term(q.subject, bnodes)

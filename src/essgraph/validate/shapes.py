@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -43,7 +44,7 @@ class CompiledShapes:
 
     core: rdflib.Graph
     sparql: tuple
-    engine: object = None  # a core.Engine, or None to run the core shapes with pySHACL
+    engine: Any = None  # a core.Engine, or None to run the core shapes with pySHACL
 
     @classmethod
     def load(cls, files: tuple[Path, ...], engine: str = "auto") -> "CompiledShapes":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 

@@ -23,15 +23,20 @@ def http_error(exc: QueryError) -> HttpError:
     return HttpError(exc.status, exc.code, exc.message, exc.hint, headers=headers)
 
 
-async def _http_error(request: Request, exc: HttpError) -> Response:
+# Starlette types every handler as taking an Exception; each is registered for one class only.
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HttpError)
     return error_response(request, exc)
 
 
-async def _query_error(request: Request, exc: QueryError) -> Response:
+async def _query_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, QueryError)
     return error_response(request, http_error(exc))
 
 
-async def _starlette_error(request: Request, exc: StarletteHTTPException) -> Response:
+async def _starlette_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
     path = request.url.path
     if exc.status_code == 404:
         error = HttpError(404, "not_found", f"nothing is published at {path}")
@@ -44,7 +49,8 @@ async def _starlette_error(request: Request, exc: StarletteHTTPException) -> Res
     return error_response(request, error)
 
 
-async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
     problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
     return error_response(request, HttpError(400, "bad_request", f"invalid request parameters: {problems}"))
 

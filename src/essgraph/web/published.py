@@ -28,8 +28,8 @@ from essgraph.build.builds import Build, Lease, StoreDir
 from essgraph.errors import StoreError
 from essgraph.files import atomic_write
 from essgraph.publish.layout import DUMPS
-from essgraph.urls import WHOLE
 from essgraph.settings import Settings
+from essgraph.urls import WHOLE
 
 if TYPE_CHECKING:
     from essgraph.sparql.engine import QueryEngine

@@ -80,7 +80,8 @@ class Compiler:
         shape.message = pick_message(messages_by_language(g.objects(node, SH.message)))
         shape.deactivated = g.value(node, SH.deactivated) == rdflib.Literal(True)
         shape.targets = compile_targets(g, node)
-        found = sorted(((p, o) for p, o in g.predicate_objects(node) if p in REGISTRY), key=lambda po: _ORDER[po[0]])
+        found = sorted(((p, o) for p, o in g.predicate_objects(node) if isinstance(p, rdflib.URIRef) and p in REGISTRY),
+                       key=lambda po: _ORDER[po[0]])
         shape.constraints = [REGISTRY[p](self, shape, o) for p, o in found]
         return shape
 

@@ -154,7 +154,10 @@ def sort_key(lexical: str, datatype: str, language: str | None = None) -> tuple 
 
 
 def _temporal_key(name: str, lexical: str) -> tuple | None:
-    *parts, zone = PATTERNS[name].fullmatch(lexical).groups()
+    match = PATTERNS[name].fullmatch(lexical)
+    if match is None:
+        return None
+    *parts, zone = match.groups()
     offset = 0 if zone in (None, "Z") else (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 60 + int(zone[4:6]))
     family = _FAMILY[name]
     if family in ("date", "dateTime"):

@@ -171,9 +171,10 @@ def answer(request: Request, published: Published, site: Site, found: list, root
     """The representation of the first candidate IRI the store knows (or ``facts`` tells of), in the chosen
     format."""
     store = published.store
-    for target, ext_media in found:
-        extra = facts(published, target) if facts else ()
-        if extra or exists(store, target):
+    for candidate in found:
+        extra = facts(published, candidate[0]) if facts else ()
+        if extra or exists(store, candidate[0]):
+            target, ext_media = candidate
             break
     else:
         raise HttpError(404, "not_found", f"nothing is published at {request.url}",

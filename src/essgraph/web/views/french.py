@@ -93,8 +93,10 @@ def quantity_text(node: Node) -> str:
         text = amount(value)
     elif low is not None and high is not None:
         text = f"de {amount(low)} à {amount(high)}"
-    elif low is not None or high is not None:
-        text = f"au moins {amount(low)}" if low is not None else f"jusqu'à {amount(high)}"
+    elif low is not None:
+        text = f"au moins {amount(low)}"
+    elif high is not None:
+        text = f"jusqu'à {amount(high)}"
     else:
         return ""
     if unit is not None:

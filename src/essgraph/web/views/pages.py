@@ -78,8 +78,8 @@ def page(request: Request, where: Site, d: Description, template: str | None = N
 
 def breadcrumbs(node: Node, where: Site) -> list[tuple[str, str]]:
     chain: list[Node] = []
-    current = node
-    while len(chain) < 10:
+    current: Node | None = node
+    while len(chain) < 10 and current is not None:
         current = parent(current)
         if current is None or current in chain or current == node:
             break

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 from essgraph import urls
 from essgraph.rdf import formats
-from essgraph.sparql.named import NamedQuery
 from essgraph.rdf.namespaces import PREFIXES, sparql_prefixes
+from essgraph.sparql.named import NamedQuery
 
 STATIC_FILES = {"sparql.css": "text/css; charset=utf-8", "sparql.js": "text/javascript; charset=utf-8"}
 DEFAULT_QUERY = sparql_prefixes("ess", "dct", "skos") + """

@@ -4,11 +4,11 @@ them all. The import order is the evaluation order within a shape: cheap tests f
 
 from essgraph.validate.core.constraints import (  # noqa: F401  (each module registers its components)
     cardinality,
-    value_type,
-    value_range,
-    string_based,
-    property_pair,
-    other,
     logical,
+    other,
+    property_pair,
     shape_based,
+    string_based,
+    value_range,
+    value_type,
 )

@@ -10,7 +10,7 @@ from essgraph.validate.core.registry import OneShape, ValueConstraint, component
 
 @register
 class Not(OneShape, ValueConstraint):
-    parameter = SH["not"]
+    parameter = getattr(SH, "not")
     component = component_iri("Not")
 
     def fails(self, run, value):
@@ -27,7 +27,7 @@ class _List(ValueConstraint):
 
 @register
 class And(_List):
-    parameter = SH["and"]
+    parameter = getattr(SH, "and")
     component = component_iri("And")
 
     def fails(self, run, value):
@@ -39,7 +39,7 @@ class And(_List):
 
 @register
 class Or(_List):
-    parameter = SH["or"]
+    parameter = getattr(SH, "or")
     component = component_iri("Or")
 
     def fails(self, run, value):

@@ -56,7 +56,7 @@ class HasValue(Constraint):
 
 @register
 class In(ValueConstraint):
-    parameter = SH["in"]
+    parameter = getattr(SH, "in")
     component = component_iri("In")
 
     def __init__(self, compiler, shape, value):

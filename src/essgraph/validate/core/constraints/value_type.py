@@ -17,7 +17,7 @@ from essgraph.validate.core.xsd import LANGSTRING, XSD, well_formed
 
 @register
 class Class(ValueConstraint):
-    parameter = SH["class"]
+    parameter = getattr(SH, "class")
     component = component_iri("Class")
 
     def __init__(self, compiler, shape, value):
