@@ -21,6 +21,14 @@ LINK_TARGETS = (
     ("un-sdg", "UN Sustainable Development Goals KOS", "http://metadata.un.org/sdg/"),
 )
 VOCABULARIES = set(PREFIXES.values()) - {PREFIXES["xsd"]}
+DISTINCT = "SELECT DISTINCT ?s ?x ?o WHERE { ?s ?x ?o }"
+#: the class and property partitions: (count, partition, member and size properties of void:, query of ?x ?n)
+PARTITIONS = (
+    ("classes", "classPartition", "class", "entities",
+     "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER(isIRI(?x)) } GROUP BY ?x ORDER BY ?x"),
+    ("properties", "propertyPartition", "property", "triples",
+     f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }} GROUP BY ?x ORDER BY ?x"),
+)
 
 
 def _bind(query: str, **terms) -> str:
@@ -63,32 +71,22 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
         feature = f.dump_format.iri if f.dump_format.rdf is not None else None
         if feature is not None:  # the W3C format IRI of each RDF syntax dumped
             out.add(ds, VOID("feature"), node(feature))
-    distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
-    out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {distinct} }}")))
+    out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }}")))
     out.add(ds, VOID("entities"), _int(_count(
         store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
         space=lit(space))))
     out.add(ds, VOID("distinctSubjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))
     out.add(ds, VOID("distinctObjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")))
     vocabularies = set()
-    classes = list(store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } "
-                               "GROUP BY ?c ORDER BY ?c", use_default_graph_as_union=True))
-    out.add(ds, VOID("classes"), _int(len(classes)))
-    for row in classes:
-        part = ox.BlankNode()
-        out.add(ds, VOID("classPartition"), part)
-        out.add(part, VOID("class"), row["c"])
-        out.add(part, VOID("entities"), _int(int(row["n"].value)))
-        vocabularies.add(_namespace(row["c"].value))
-    properties = list(store.query(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p ORDER BY ?p",
-                                  use_default_graph_as_union=True))
-    out.add(ds, VOID("properties"), _int(len(properties)))
-    for row in properties:
-        part = ox.BlankNode()
-        out.add(ds, VOID("propertyPartition"), part)
-        out.add(part, VOID("property"), row["p"])
-        out.add(part, VOID("triples"), _int(int(row["n"].value)))
-        vocabularies.add(_namespace(row["p"].value))
+    for count, partition, member, size, query in PARTITIONS:
+        rows = list(store.query(query, use_default_graph_as_union=True))
+        out.add(ds, VOID(count), _int(len(rows)))
+        for row in rows:
+            part = ox.BlankNode()
+            out.add(ds, VOID(partition), part)
+            out.add(part, VOID(member), row["x"])
+            out.add(part, VOID(size), _int(int(row["n"].value)))
+            vocabularies.add(_namespace(row["x"].value))
     for vocabulary in sorted(vocabularies & VOCABULARIES):
         out.add(ds, VOID("vocabulary"), node(vocabulary))
     for row in store.query("PREFIX ess: <%s> SELECT DISTINCT ?p WHERE { ?p a ess:Plan } ORDER BY ?p"
