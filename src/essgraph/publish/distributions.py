@@ -54,15 +54,11 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
             + (", every named graph kept." if fmt.keeps_graphs else ", named graphs merged."), lang="en"))
     out.add(dist, DCAT("accessURL"), url)
     out.add(dist, DCAT("downloadURL"), url)
-    media = node(fmt.iana_iri)
-    out.add(dist, DCAT("mediaType"), media)
-    out.add(media, RDF("type"), DCT("MediaType"))
+    for prop, media in [("mediaType", fmt)] + ([("compressFormat", formats.GZIP)] if f.compressed else []):
+        out.add(dist, DCAT(prop), node(media.iana_iri))  # the IANA media type, a dct:MediaType
+        out.add(node(media.iana_iri), RDF("type"), DCT("MediaType"))
     if fmt.eu_file_type_iri is not None:
         out.add(dist, DCT("format"), node(fmt.eu_file_type_iri))
-    if f.compressed:
-        gzip = node(formats.GZIP.iana_iri)
-        out.add(dist, DCAT("compressFormat"), gzip)
-        out.add(gzip, RDF("type"), DCT("MediaType"))
     out.add(dist, DCAT("byteSize"), lit(str(f.size), XSD("nonNegativeInteger")))
     checksum = ox.BlankNode()
     out.add(dist, SPDX("checksum"), checksum)

@@ -1,6 +1,7 @@
 """The FastAPI dependencies of the routes: what a handler needs, taken from the app in one place.
 
-Handlers declare them (``published: Published = Depends(deps.published)``) instead of reading ``request.app.state``;
+Handlers declare them (``published: deps.PublishedBuild``, FastAPI's ``Annotated`` form of
+``Depends(deps.published)``) instead of reading ``request.app.state``;
 tests may override them (``app.dependency_overrides``). :func:`published` alone says which build a request sees:
 the build held for it by :mod:`essgraph.web.live` (builds are swapped while the server runs, and a request keeps the
 build it started with until its last byte).
@@ -8,7 +9,9 @@ build it started with until its last byte).
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from essgraph.settings import Settings
 from essgraph.sparql.engine import QueryEngine
@@ -38,3 +41,11 @@ def query_engine(request: Request) -> QueryEngine | None:
 
 def named_queries(request: Request) -> dict[str, NamedQuery]:
     return request.app.state.named_queries
+
+
+# what handlers declare
+AppSettings = Annotated[Settings, Depends(settings)]
+PublishedBuild = Annotated[Published, Depends(published)]
+Engine = Annotated[QueryEngine | None, Depends(query_engine)]
+NamedQueries = Annotated[dict[str, NamedQuery], Depends(named_queries)]
+LiveHolder = Annotated[Live, Depends(live)]

@@ -37,6 +37,7 @@ from essgraph import __version__
 from essgraph.errors import HttpError
 from essgraph.rdf import formats
 from essgraph.rdf.formats import Format
+from essgraph.urls import with_extension
 from essgraph.web.published import Published
 
 # -- format choice -------------------------------------------------------------------------------------------------
@@ -111,6 +112,16 @@ def choose(asked: str | None, accept: str | None, offers: tuple[Format, ...], wh
         raise HttpError(406, "not_acceptable", f"none of the media types accepted ({accept}) can represent {what}",
                         "accept one of " + ", ".join(o.media_type for o in offers) + ", or ask with ?format=",
                         headers={"Vary": "Accept"})
+    return found
+
+
+def extension_format(extension: str, offers: tuple[Format, ...], url: str) -> Format:
+    """The format of ``{url}.{extension}`` (``/catalog.ttl``, ``/def.jsonld``); 404 when the resource has no such
+    form."""
+    found = formats.by_extension(extension, offers)
+    if found is None:
+        raise HttpError(404, "not_found", f"nothing is published at {with_extension(url, extension)}",
+                        "use one of " + ", ".join(with_extension(url, o.extension) for o in offers))
     return found
 
 

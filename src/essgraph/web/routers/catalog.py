@@ -16,19 +16,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from essgraph import urls
 from essgraph.errors import HttpError
 from essgraph.rdf import formats
 from essgraph.rdf.formats import Format
-from essgraph.settings import Settings
 from essgraph.urls import with_extension
 from essgraph.web import deps
-from essgraph.web.http import choose_for, content_tag, link, link_header, unchanged, validators
+from essgraph.web.http import choose_for, content_tag, extension_format, link, link_header, unchanged, validators
 from essgraph.web.published import Published
-from essgraph.web.views.catalog import CatalogView, catalog_view
+from essgraph.web.views.catalog import CatalogOf, CatalogView
 
 router = APIRouter()
 OFFERS = formats.GRAPH_FORMATS
@@ -61,29 +60,23 @@ def _catalog(request: Request, published: Published, view: CatalogView, size: in
 
 @router.api_route(urls.route(urls.CATALOG), methods=["GET", "HEAD"],
                   summary="The DCAT-AP 3 catalog (by Accept; Hydra paging)")
-def catalog(request: Request, page: int = Query(1, ge=1, description="page number (Hydra paging)"),
-            published: Published = Depends(deps.published), view: CatalogView = Depends(catalog_view),
-            settings: Settings = Depends(deps.settings)) -> Response:
+def catalog(request: Request, published: deps.PublishedBuild, view: CatalogOf, settings: deps.AppSettings,
+            page: int = Query(1, ge=1, description="page number (Hydra paging)")) -> Response:
     return _catalog(request, published, view, settings.catalog_page_size, None, page, urls.CATALOG)
 
 
 @router.api_route(urls.route(urls.CATALOG) + ".{ext}", methods=["GET", "HEAD"],
                   summary="The DCAT-AP 3 catalog in one format")
-def catalog_as(request: Request, ext: str, page: int = Query(1, ge=1),
-               published: Published = Depends(deps.published), view: CatalogView = Depends(catalog_view),
-               settings: Settings = Depends(deps.settings)) -> Response:
-    media = formats.by_extension(ext, OFFERS)
-    if media is None:
-        raise HttpError(404, "not_found", f"the catalog has no .{ext} form",
-                        hint="use one of " + ", ".join(with_extension(urls.route(urls.CATALOG), o.extension)
-                                                       for o in OFFERS))
+def catalog_as(request: Request, ext: str, published: deps.PublishedBuild, view: CatalogOf,
+               settings: deps.AppSettings, page: int = Query(1, ge=1)) -> Response:
+    media = extension_format(ext, OFFERS, view.urls.catalog)
     return _catalog(request, published, view, settings.catalog_page_size, media, page,
                     with_extension(urls.CATALOG, ext))
 
 
 @router.api_route(urls.route(urls.VOID), methods=["GET", "HEAD"], summary="The VoID description of the graph")
-def void(request: Request, published: Published = Depends(deps.published),
-         view: CatalogView = Depends(catalog_view)) -> Response:
+def void(request: Request, published: deps.PublishedBuild,
+         view: CatalogOf) -> Response:
     media = choose_for(request, OFFERS, "the VoID description")
     if not view.void:
         raise HttpError(404, "not_found", "this build has no VoID description", hint="rebuild with essgraph build")
@@ -93,8 +86,8 @@ def void(request: Request, published: Published = Depends(deps.published),
 
 @router.api_route(urls.route(urls.DUMPS) + "/{name:path}", methods=["GET", "HEAD"],
                   summary="A dump of the published graph")
-def dump(request: Request, name: str, published: Published = Depends(deps.published),
-         view: CatalogView = Depends(catalog_view)) -> Response:
+def dump(request: Request, name: str, published: deps.PublishedBuild,
+         view: CatalogOf) -> Response:
     entry = view.dumps.get(name)
     if entry is None:
         raise HttpError(404, "not_found", f"no dump named {name!r}",

@@ -7,19 +7,17 @@ answered (its query processes are being replaced); ``/-/ready`` answers 200 only
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from essgraph import __version__, urls
 from essgraph.errors import HttpError
 from essgraph.web import deps
-from essgraph.web.live import Live
-from essgraph.web.published import Published
 
 router = APIRouter()
 
 
 @router.api_route(urls.route(urls.HEALTH), methods=["GET", "HEAD"], summary="Health and data version of the published graph")
-def health(published: Published = Depends(deps.published), live: Live = Depends(deps.live)) -> dict:
+def health(published: deps.PublishedBuild, live: deps.LiveHolder) -> dict:
     manifest = published.manifest
     return {
         "status": "ok" if live.ready else "degraded",
@@ -37,7 +35,7 @@ def health(published: Published = Depends(deps.published), live: Live = Depends(
 
 
 @router.api_route(urls.route(urls.READY), methods=["GET", "HEAD"], summary="200 when every part answers (SPARQL included)")
-def ready(live: Live = Depends(deps.live)) -> dict:
+def ready(live: deps.LiveHolder) -> dict:
     if not live.ready:
         raise HttpError(503, "not_ready", "SPARQL queries cannot be answered now: its query processes are starting "
                         "or being replaced", "retry in a few seconds; /-/health tells more", headers={"Retry-After": "2"})

@@ -25,7 +25,7 @@ import hashlib
 import re
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from essgraph import urls
 from essgraph.describe.description import describe, summaries
@@ -36,11 +36,19 @@ from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, iri, sparql_prefixes
 from essgraph.rdf.serialize import compact_jsonld, serialize
 from essgraph.urls import with_extension
 from essgraph.web import deps
-from essgraph.web.http import PageRoute, choose_for, content_tag, link, link_header, unchanged, validators
+from essgraph.web.http import (
+    PageRoute,
+    choose_for,
+    content_tag,
+    extension_format,
+    link,
+    link_header,
+    unchanged,
+    validators,
+)
 from essgraph.web.published import Published
 from essgraph.web.views import pages as views
-from essgraph.web.views.site import Site
-from essgraph.web.views.site import site as site_of
+from essgraph.web.views.site import Site, SiteOf
 
 OFFERS = (formats.HTML, *formats.GRAPH_FORMATS)
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$")
@@ -52,7 +60,7 @@ router = APIRouter(route_class=PageRoute)  # errors of pages are HTML for people
 # -- routes ------------------------------------------------------------------------------------------------------
 
 @router.api_route("/", methods=["GET", "HEAD"], summary="Home page: the plans, their numbers, where to go next")
-def home(request: Request, published: Published = Depends(deps.published), site: Site = Depends(site_of)
+def home(request: Request, published: deps.PublishedBuild, site: SiteOf
          ) -> Response:
     media = choose_for(request, OFFERS, "the home page")
     if media is not formats.HTML:
@@ -73,15 +81,15 @@ def home(request: Request, published: Published = Depends(deps.published), site:
 
 @router.api_route(urls.route(urls.ID) + "/{path:path}", methods=["GET", "HEAD"],
                   summary="A resource of the published plans")
-def resource(request: Request, path: str, published: Published = Depends(deps.published),
-             site: Site = Depends(site_of)) -> Response:
+def resource(request: Request, path: str, published: deps.PublishedBuild,
+             site: SiteOf) -> Response:
     return answer(request, published, site, candidates(site(urls.ID), path))
 
 
 @router.api_route(urls.route(urls.GRAPH) + "/{path:path}", methods=["GET", "HEAD"],
                   summary="A named graph: its size, title, provenance")
-def graph(request: Request, path: str, published: Published = Depends(deps.published),
-          site: Site = Depends(site_of)) -> Response:
+def graph(request: Request, path: str, published: deps.PublishedBuild,
+          site: SiteOf) -> Response:
     return answer(request, published, site, candidates(site(urls.GRAPH), path), facts=graph_facts)
 
 
@@ -103,33 +111,29 @@ def graph_facts(published: Published, value: str) -> tuple[ox.Triple, ...]:
 
 
 @router.api_route(urls.route(urls.DEF), methods=["GET", "HEAD"], summary="The essgraph ontology and all its terms")
-def vocabulary(request: Request, published: Published = Depends(deps.published),
-               site: Site = Depends(site_of)) -> Response:
+def vocabulary(request: Request, published: deps.PublishedBuild,
+               site: SiteOf) -> Response:
     return _vocabulary(request, published, site, None)
 
 
 @router.api_route(urls.route(urls.DEF) + ".{ext}", methods=["GET", "HEAD"],
                   summary="The essgraph ontology in one format")
-def vocabulary_as(request: Request, ext: str, published: Published = Depends(deps.published),
-                  site: Site = Depends(site_of)) -> Response:
-    media = formats.by_extension(ext, OFFERS)
-    if media is None:
-        raise HttpError(404, "not_found", f"nothing is published at {request.url.path}",
-                        hint="use one of " + ", ".join(with_extension(site.ontology, o.extension) for o in OFFERS))
-    return _vocabulary(request, published, site, media)
+def vocabulary_as(request: Request, ext: str, published: deps.PublishedBuild,
+                  site: SiteOf) -> Response:
+    return _vocabulary(request, published, site, extension_format(ext, OFFERS, site.ontology))
 
 
 @router.api_route(urls.route(urls.DEF_TERM) + "/{name}", methods=["GET", "HEAD"],
                   summary="A term of the essgraph ontology")
-def term(request: Request, name: str, published: Published = Depends(deps.published),
-         site: Site = Depends(site_of)) -> Response:
+def term(request: Request, name: str, published: deps.PublishedBuild,
+         site: SiteOf) -> Response:
     return answer(request, published, site, candidates(ESS, name))
 
 
 @router.api_route(urls.route(urls.DEF) + "/{path:path}", methods=["GET", "HEAD"],
                   summary="A concept scheme or a concept")
-def definition(request: Request, path: str, published: Published = Depends(deps.published),
-               site: Site = Depends(site_of)) -> Response:
+def definition(request: Request, path: str, published: deps.PublishedBuild,
+               site: SiteOf) -> Response:
     return answer(request, published, site, candidates(ESS_SCHEMES, path) if path.count("/") <= 1 else [])
 
 

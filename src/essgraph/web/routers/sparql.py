@@ -14,7 +14,7 @@ import json
 from html import escape
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from essgraph import urls
@@ -27,7 +27,7 @@ from essgraph.sparql.engine import QueryEngine, Reply
 from essgraph.sparql.execute import Answer, Job, not_started
 from essgraph.sparql.guard import check_query
 from essgraph.sparql.lexer import QueryInfo
-from essgraph.sparql.named import NamedQuery, load_named_queries
+from essgraph.sparql.named import load_named_queries
 from essgraph.web import deps
 from essgraph.web.http import choose, link, link_header, unchanged, validators
 from essgraph.web.live import Live
@@ -96,10 +96,10 @@ def _query_page(settings: Settings) -> Response:
 # -- /sparql -----------------------------------------------------------------------------------------------------
 
 @router.api_route(urls.route(urls.SPARQL), methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 Protocol query endpoint")
-async def sparql(request: Request, settings: Settings = Depends(deps.settings),
-                 published: Published = Depends(deps.published),
-                 engine: QueryEngine | None = Depends(deps.query_engine),
-                 live: Live = Depends(deps.live)) -> Response:
+async def sparql(request: Request, settings: deps.AppSettings,
+                 published: deps.PublishedBuild,
+                 engine: deps.Engine,
+                 live: deps.LiveHolder) -> Response:
     query_string = request.scope.get("query_string", b"")
     if len(query_string) > settings.max_request_bytes:
         raise _too_large(settings.max_request_bytes)
@@ -153,7 +153,7 @@ async def static(name: str) -> Response:
 # -- /queries ----------------------------------------------------------------------------------------------------
 
 @router.api_route(urls.route(urls.QUERIES), methods=["GET", "HEAD"], summary="The canned queries")
-async def query_list(request: Request, queries: dict[str, NamedQuery] = Depends(deps.named_queries)) -> Response:
+async def query_list(request: Request, queries: deps.NamedQueries) -> Response:
     fmt = dict(parse_qsl(request.url.query)).get("format")
     media = choose(fmt, request.headers.get("accept"), (formats.JSON, formats.HTML), "the list of queries")
     if media is formats.HTML:
@@ -176,11 +176,11 @@ def _request_values(request: Request) -> dict[str, str]:
 
 
 @router.api_route(urls.route(urls.QUERIES) + "/{name}", methods=["GET", "HEAD"], summary="Run a canned query")
-async def canned_query(request: Request, name: str, settings: Settings = Depends(deps.settings),
-                       published: Published = Depends(deps.published),
-                       engine: QueryEngine | None = Depends(deps.query_engine),
-                       queries: dict[str, NamedQuery] = Depends(deps.named_queries),
-                       live: Live = Depends(deps.live)) -> Response:
+async def canned_query(request: Request, name: str, settings: deps.AppSettings,
+                       published: deps.PublishedBuild,
+                       engine: deps.Engine,
+                       queries: deps.NamedQueries,
+                       live: deps.LiveHolder) -> Response:
     query = queries.get(name)
     if query is None:
         raise HttpError(404, "unknown_query", f"there is no canned query named {name!r}",

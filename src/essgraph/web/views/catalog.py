@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import Depends
@@ -114,3 +115,6 @@ def catalog_view(published: Published = Depends(deps.published)) -> CatalogView:
         if view is None:
             view = published.cache["catalog_view"] = CatalogView(published)
     return view
+
+
+CatalogOf = Annotated[CatalogView, Depends(catalog_view)]

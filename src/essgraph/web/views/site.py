@@ -4,6 +4,7 @@ shows), as a FastAPI dependency."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends
 
@@ -30,3 +31,6 @@ def site(published: Published = Depends(deps.published), settings: Settings = De
     """The addresses of the deployment and the build a page shows (a FastAPI dependency)."""
     manifest = published.manifest
     return Site(settings.base_iri, manifest.get("data_version", ""), manifest.get("built_at", ""))
+
+
+SiteOf = Annotated[Site, Depends(site)]
