@@ -79,6 +79,14 @@ def _validators(published: Published, settings: Settings, *parts: object) -> dic
     return {**validators(published, settings.max_result_rows, *parts, cache_control=CACHE_CONTROL), "Vary": "Accept"}
 
 
+def _job(settings: Settings, query: str, media: formats.Format, info: QueryInfo, **dataset_or_bindings) -> Job:
+    """A query to run with the server's caps (rows, bytes); the default graph is the union of the named graphs unless
+    the query has its own FROM; relative IRIs resolve against the endpoint."""
+    return Job(query, media.media_type, settings.max_result_rows, union_default_graph=not info.has_dataset_clause,
+               base_iri=urls.Urls(settings.base_iri).sparql, max_bytes=settings.max_answer_bytes,
+               **dataset_or_bindings)
+
+
 async def _start(request: Request, live: Live, engine: QueryEngine | None, job: Job) -> Reply:
     """Run ``job`` on the request's build once admitted (fairly: see sparql.admission); the answer, still held
     by its worker, is relayed by :class:`RelayResponse` (or read whole with ``read()``, then closed)."""
@@ -121,9 +129,7 @@ async def sparql(request: Request, settings: deps.AppSettings,
         headers = _validators(published, settings, req.query, dataset, media.name)
         if (same := unchanged(request, headers)) is not None:
             return same
-    job = Job(req.query, media.media_type, settings.max_result_rows, dataset[0], dataset[1],
-              union_default_graph=not info.has_dataset_clause, base_iri=urls.Urls(settings.base_iri).sparql,
-              max_bytes=settings.max_answer_bytes)
+    job = _job(settings, req.query, media, info, default_graphs=dataset[0], named_graphs=dataset[1])
     return RelayResponse(await _start(request, live, engine, job), media.content_type, headers)
 
 
@@ -206,9 +212,7 @@ async def canned_query(request: Request, name: str, settings: deps.AppSettings,
     headers = _validators(published, settings, "canned", name, query.text, sorted(values.items()), media.name)
     if (same := unchanged(request, headers)) is not None:
         return same
-    job = Job(query.text, wanted.media_type, settings.max_result_rows, union_default_graph=not info.has_dataset_clause,
-              substitutions=substitutions, base_iri=urls.Urls(settings.base_iri).sparql,
-              max_bytes=settings.max_answer_bytes)
+    job = _job(settings, query.text, wanted, info, substitutions=substitutions)
     reply = await _start(request, live, engine, job)
     if media is not formats.HTML:
         return RelayResponse(reply, media.content_type, headers)
