@@ -17,8 +17,9 @@ def example_rows() -> dict[str, list[dict]]:
     for table in TABLES:
         row = {c.name: c.example for c in table.columns if c.example is not None}
         for c in table.columns:
-            if c.type == "date" and isinstance(row.get(c.name), str):
-                row[c.name] = datetime.strptime(row[c.name], "%d/%m/%Y").date()
+            value = row.get(c.name)
+            if c.type == "date" and isinstance(value, str):
+                row[c.name] = datetime.strptime(value, "%d/%m/%Y").date()
         rows[table.name] = [row]
     return rows
 

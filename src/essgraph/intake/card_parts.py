@@ -5,7 +5,9 @@ and the locations of the rows."""
 
 from __future__ import annotations
 
-from essgraph.intake.graph import concept, en, fr, term, typed, literal
+from typing import Any, Callable
+
+from essgraph.intake.graph import concept, en, fr, literal, term, typed
 from essgraph.intake.model import Action, Budget
 from essgraph.intake.problems import Where
 
@@ -13,6 +15,11 @@ PERIODS = {"par-mois": ("MON", "par mois"), "par-an": ("ANN", "par an")}
 
 
 class CardParts:
+    # given by the writer this is a mixin of (convert._Writer)
+    g: Any
+    resolver: Any
+    locate: Callable[..., None]
+
     def note(self, target: str, n: int, anomaly: str, text_fr: str, text_en: str, where: Where) -> None:
         g, node = self.g, f"{target}/note/{n}"
         g.add(target, "ess:qualityNote", node)

@@ -107,7 +107,7 @@ def _publish(files: dict[str, Path], out: Path) -> list[Path]:
     """Copy the checked files into ``out``: each written aside and renamed, only once all of them are ready."""
     out.mkdir(parents=True, exist_ok=True)
     staged = []
-    for name, path in files.items():
+    for path in files.values():
         tmp = out / f".{path.name}.essgraph-import.tmp"
         shutil.copyfile(path, tmp)
         staged.append((tmp, out / path.name))

@@ -109,7 +109,8 @@ class _Writer(CardParts):
             self.action(action)
         self.out.actions = len(p.actions)
         if source_note:
-            self.note(base, 1, "not-in-source-format", *source_note, p.where)
+            note_fr, note_en = source_note
+            self.note(base, 1, "not-in-source-format", note_fr, note_en, p.where)
 
     def document(self) -> None:
         p, g = self.p, self.g
@@ -205,7 +206,7 @@ class _Writer(CardParts):
                 g.add(node, prop, concept(scheme, code))
         for code in a.transversal:
             g.add(node, "ess:transversalWith", concept("transversality", code))
-        for text_iri, where in a.legal_bases:
+        for text_iri, _where in a.legal_bases:
             g.add(node, "ess:legalBasis", text_iri)
         for wording in a.legal_wordings:
             g.add(node, "ess:legalBasisWording", fr(wording))

@@ -105,7 +105,8 @@ class Exporter:
         return row
 
     def axes(self) -> tuple[list[dict], dict]:
-        rows, codes = [], {}
+        rows: list[dict] = []
+        codes: dict = {}
         todo = [(self.plan, "")]
         while todo:
             parent, parent_code = todo.pop(0)

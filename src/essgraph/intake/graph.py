@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from essgraph.rdf.namespaces import ESS_SCHEMES, PREFIXES
 from essgraph.intake.reference import LOCAL
+from essgraph.rdf.namespaces import ESS_SCHEMES, PREFIXES
 
 XSD = PREFIXES["xsd"]
 TURTLE_PREFIXES = {k: PREFIXES[k] for k in ("ess", "rdf", "rdfs", "xsd", "skos", "dct", "foaf", "org", "prov",

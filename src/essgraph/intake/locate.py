@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from essgraph.rdf.namespaces import PREFIXES
 from essgraph.intake.problems import ERROR, WARNING, Problem, Where
+from essgraph.rdf.namespaces import PREFIXES
 
 #: the template column a result's path stands for, on an action or plan row
 PATH_COLUMNS = {
@@ -61,7 +61,7 @@ class FrenchMessages:
         for pattern, fr in self.templates:
             match = pattern.match(english)
             if match:
-                return re.sub(r"\{\?(\w+)\}", lambda m: match.groupdict().get(m.group(1), m.group(0)), fr)
+                return _fill(fr, match.groupdict())
         return ""
 
 
@@ -99,3 +99,8 @@ class Locator:
         value = result.value if result.value not in ("", "[]") else ""
         return Problem(where, f"{fr} [{result.focus}]", f"{result.message} [{result.focus}]", value=value,
                        severity=severity)
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with its ``{?name}`` placeholders replaced by ``values`` (unknown ones kept)."""
+    return re.sub(r"\{\?(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)

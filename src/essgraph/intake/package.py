@@ -150,12 +150,17 @@ def legal_rule(ref: Reference, column: str) -> Rule:
     return rule
 
 
+def _known_codes(ref: Reference, scheme: str) -> Callable[[], set[str]]:
+    """The codes of ``scheme``, read when a rule first needs them."""
+    return lambda: set(ref.codes(scheme))
+
+
 def rules_for(table: Table, ref: Reference) -> list[Rule]:
     """The row rules of ``table``."""
     rules: list[Rule] = []
     for col in table.columns:
         if col.codes:
-            rules.append(codes_rule(col.name, col.codes, lambda s=col.codes: set(ref.codes(s))))
+            rules.append(codes_rule(col.name, col.codes, _known_codes(ref, col.codes)))
     if table.name == "actions":
         rules.append(after_rule("dateDebutPrevisionnelle", "dateFinPrevisionnelle"))
         rules.append(codes_rule("ciblesOdd", "sdg", lambda: ref.sdg_targets))

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from essgraph.rdf.parse import read_quads
-from essgraph.rdf.namespaces import ESS_SCHEMES, sparql_prefixes
 from essgraph.intake.names import normalised
+from essgraph.rdf.namespaces import ESS_SCHEMES, sparql_prefixes
+from essgraph.rdf.parse import read_quads
 
 #: placeholder base IRI of the intake: relative IRIs are resolved against it, then written relative again
 LOCAL = "https://essgraph.invalid/local/"

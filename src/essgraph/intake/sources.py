@@ -15,11 +15,15 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from essgraph.intake.locate import FrenchMessages, Locator
 from essgraph.intake.problems import ERROR, IntakeDataError, Where
 
 OUTPUTS = ("plan", "organisations", "classification")
+
+if TYPE_CHECKING:
+    from essgraph.project import Project
 
 
 @dataclass
@@ -54,15 +58,15 @@ class Prepared:
             self.folder = None
 
 
-def prepare(project, rel=str) -> tuple[object, Prepared]:
+def prepare(project: Project, rel=str) -> tuple[Project, Prepared]:
     """``project`` with its workbooks converted (``rel`` names a workbook for the manifest and hashes)."""
     prepared = Prepared(shapes=project.shapes)
     datasets = [d for d in project.datasets if d.workbooks]
     if not datasets:
         return project, prepared
-    from essgraph.project import GraphSource
     from essgraph.intake.read import convert_file
     from essgraph.intake.reference import load_reference
+    from essgraph.project import GraphSource
 
     ref = load_reference(project)
     prepared.folder = Path(tempfile.mkdtemp(prefix="essgraph-intake-"))

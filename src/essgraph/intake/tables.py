@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from frictionless import Checklist, FrictionlessException, Package, Resource, Schema, formats
 
@@ -140,10 +141,10 @@ def read_tables(source: Source, ref: Reference, schemas: dict[str, Table] = TABL
         for error in task.errors:
             if getattr(error, "row_number", None) in blank:
                 continue
-            found = problem(error, source.label, source.sheet_label(task.name), labels[task.name], types,
-                            table.primary_key)
-            if found is not None:
-                problems.append(found)
+            reported = problem(error, source.label, source.sheet_label(task.name), labels[task.name], types,
+                               table.primary_key)
+            if reported is not None:
+                problems.append(reported)
     rows = {name: _rows(package.get_resource(name), source, name, labels[name]) for name in source.tables}
     return rows, problems
 
@@ -180,7 +181,8 @@ def _header_problems(table, labels: list[str], where: Where) -> list[Problem]:
     return found
 
 
-def _rows(resource: Resource, source: Source, name: str, labels: list[str]) -> list[Row]:
+def _rows(resource: Any, source: Source, name: str, labels: list[str]) -> list[Row]:
+    """The rows of a table resource (frictionless makes a TableResource, whose row_stream its stubs do not show)."""
     letters = {label: column_letter(i) for i, label in enumerate(labels, 1)}
     rows = []
     with warnings.catch_warnings():

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from essgraph.intake.blank import EXAMPLE_PLAN_ID
 from essgraph.intake.model import Action, Budget, Indicator, Involvement, Org, Plan, Section
 from essgraph.intake.names import split_lines, split_list
-from essgraph.intake.blank import EXAMPLE_PLAN_ID
 from essgraph.intake.problems import ERROR, WARNING, Problem, Where
 from essgraph.intake.reference import Reference
 from essgraph.intake.tables import Row, locate, read_tables

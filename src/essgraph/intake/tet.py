@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from frictionless import Dialect, Schema
 
@@ -93,8 +94,9 @@ def _first_rows(path: Path, kind: str, sheet: str, size: int) -> list[list]:
 
     control = formats.ExcelControl(sheet=sheet) if kind == "xlsx" else formats.OdsControl(sheet=sheet)
     try:
-        return Resource(path=path.name, basepath=str(path.parent), format=kind, control=control,
-                        dialect=Dialect(header=False)).read_cells(size=size)
+        table: Any = Resource(path=path.name, basepath=str(path.parent), format=kind, control=control,
+                              dialect=Dialect(header=False))  # a TableResource: read_cells is not in the stubs
+        return table.read_cells(size=size)
     except Exception:  # noqa: BLE001 - an empty or odd sheet is simply not the TeT sheet
         return []
 
@@ -130,7 +132,7 @@ def read_tet(path: Path, ref: Reference, plan_id: str = "") -> tuple[Plan | None
     header = [clean_text(v) for v in _first_rows(path, kind, sheet, 2)[1]]
     while header and not header[-1]:
         header.pop()
-    for i, (name, expected) in enumerate(TET_COLUMNS):
+    for i, (_name, expected) in enumerate(TET_COLUMNS):
         found = header[i] if i < len(header) else ""
         if found != expected:
             problems.append(Problem(Where(label, sheet, 2, found, column_letter(i + 1)),
@@ -145,7 +147,7 @@ def read_tet(path: Path, ref: Reference, plan_id: str = "") -> tuple[Plan | None
             problems.append(Problem(Where(label, sheet, 2, name, column_letter(len(TET_COLUMNS) + i)),
                                     "colonne non reprise par essgraph : elle est ignorée",
                                     "column not converted by essgraph: it is ignored", severity=WARNING))
-    extra_tables = {t: path for t in ("plan", "classification") if t in names}
+    extra_tables: dict[str, Path] = {t: path for t in ("plan", "classification") if t in names}
     if "plan" not in extra_tables:
         problems.append(Problem(Where(label), "le tableau TeT ne dit pas qui adopte le plan : ajoutez au classeur la "
                                 "feuille « plan » du modèle essgraph (essgraph template --out modele.xlsx)",

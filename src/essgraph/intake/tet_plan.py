@@ -75,6 +75,7 @@ class _Builder:
         for name, cell in levels:
             path += (normalised(cell),)
             section = self.section(path, cell, row, name)
+        assert section is not None  # levels holds at least the axis (checked above)
         title, sub = t("titre"), t("sousAction")
         key = (section.key, normalised(title))
         if sub:

@@ -15,6 +15,7 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from essgraph.errors import ConfigError
 from essgraph.intake.package import datapackage
@@ -92,7 +93,8 @@ def ods_bytes(tables: dict[str, list[dict]], readme: list[list[str]]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="essgraph-ods-") as tmp:
         target = Path(tmp) / "template.ods"
         doc = ezodf.newdoc(doctype="ods", filename=str(target))
-        sheets = [(README_SHEET, None, readme)] + [(n, TABLE[n], rows) for n, rows in tables.items()]
+        sheets: list[tuple[str, Any, list]] = [(README_SHEET, None, readme)]
+        sheets += [(n, TABLE[n], rows) for n, rows in tables.items()]
         for name, table, rows in sheets:
             width = len(table.columns) if table else 2
             sheet = ezodf.Sheet(name, size=(len(rows) + 1, width))

@@ -20,6 +20,7 @@ bounded LRU table; nothing here parses or estimates SPARQL.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import time
@@ -106,7 +107,7 @@ class Admission:
         self.long = 0
         self._clients: Counter[str] = Counter()
         self._waiting: deque[_Waiter] = deque()
-        self.refused = Counter()  # why queries were turned away (for health and benchmarks)
+        self.refused: Counter[str] = Counter()  # why queries were turned away (for health and benchmarks)
 
     @property
     def queued(self) -> int:
@@ -212,5 +213,5 @@ class Admission:
                 self.leave(ticket)
                 raise
             self.costs.record(key, client, time.monotonic() - started)
-            reply.on_close.append(lambda: self.leave(ticket))
+            reply.on_close.append(functools.partial(self.leave, ticket))
             return reply

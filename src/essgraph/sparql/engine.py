@@ -132,6 +132,7 @@ class Reply:
 
     async def chunks(self, size: int = CHUNK) -> AsyncIterator[bytes]:
         while self._left > 0:
+            assert self._worker is not None  # held until the answer is read or the reply closed
             chunk = await self._worker.reader.read(min(size, self._left))
             if not chunk:
                 raise ConnectionError("the query worker died while its answer was read")
@@ -206,6 +207,7 @@ class QueryEngine:
         task.add_done_callback(self._tasks.discard)
 
     async def _new_worker(self) -> _Worker:
+        assert self._zygote is not None  # started
         pid, sock = await asyncio.to_thread(self._zygote.spawn)
         sock.setblocking(False)
         reader, writer = await asyncio.open_unix_connection(sock=sock, limit=CHUNK)

@@ -162,6 +162,7 @@ def evaluate(store: ox.Store, job: Job) -> Answer:
     except _TooMany:
         raise too_many(job.max_rows) from None
     except _TooBig:
+        assert job.max_bytes is not None  # _TooBig is raised only under a cap
         raise too_large(job.max_bytes) from None
     except MemoryError:  # a Python allocation over the process's memory limit
         raise QueryLimitError("the query was stopped: it needed more memory than one query may use",

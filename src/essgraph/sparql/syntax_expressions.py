@@ -11,6 +11,7 @@ a text only this reading accepts is refused later by pyoxigraph itself, so no qu
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from essgraph.sparql.syntax_terms import TermReader
 
@@ -39,6 +40,10 @@ _RELATIONAL = ("=", "!=", ">=", ">", "<=", "<")
 
 
 class ExpressionReader(TermReader):
+    # given by the subclasses (PatternReader, the query reader): an expression may hold a pattern (EXISTS)
+    verb: Callable[[], bool]
+    group_graph_pattern: Callable[[], bool]
+
     def expression(self) -> bool:
         return self._separated(self._or_item, "||")
 

@@ -6,11 +6,17 @@ Each rule follows spargebra's PEG rule of the same name, alternatives in the sam
 
 from __future__ import annotations
 
+from typing import Callable
+
 from essgraph.sparql.syntax_expressions import ExpressionReader
 from essgraph.sparql.syntax_terms import PATH_MOD_NOT_VAR
 
 
 class PatternReader(ExpressionReader):
+    # given by the query reader (essgraph.sparql.syntax): a pattern may hold a sub-query or VALUES
+    sub_select: Callable[[], bool]
+    data_block: Callable[[], bool]
+
     # -- group graph patterns ----------------------------------------------------------------------------------------
 
     def group_graph_pattern(self) -> bool:

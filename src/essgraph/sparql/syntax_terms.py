@@ -155,7 +155,7 @@ class TermReader:
         return found
 
     def ws(self) -> bool:
-        self.pos = WS.match(self.text, self.pos).end()
+        self.pos = _end(WS.match(self.text, self.pos))
         return True
 
     def lit(self, token: str) -> bool:
@@ -287,7 +287,7 @@ class TermReader:
     def _bracketed(self, opening: str, closing: str) -> bool:
         if not self.text.startswith(opening, self.pos):
             return self._no()
-        end = NIL_WS.match(self.text, self.pos + 1).end()
+        end = _end(NIL_WS.match(self.text, self.pos + 1))
         if not self.text.startswith(closing, end):
             return self._no()
         self.pos = end + 1
@@ -296,3 +296,9 @@ class TermReader:
     def literal(self) -> bool:
         """RDFLiteral / NumericLiteral / BooleanLiteral, in that order (the tail of most term rules)."""
         return self.rdf_literal() or self.numeric_literal() or self.boolean_literal()
+
+
+def _end(match: re.Match[str] | None) -> int:
+    """The end of a match of a pattern that always matches (it may match nothing)."""
+    assert match is not None
+    return match.end()

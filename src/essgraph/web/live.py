@@ -152,7 +152,7 @@ class Live:
         log.info("serving build %s (%s, data version %s)", published.build.id,
                  "on disk" if published.mode == "disk" else "in memory", published.manifest.get("data_version"))
 
-    def _broken(self, engine: QueryEngine, cause: str) -> None:
+    def _broken(self, engine: QueryEngine | None, cause: str) -> None:
         if engine is not self.current.engine:
             return  # an engine already replaced: nobody new is sent to it
         if self.outage is None:
@@ -172,6 +172,8 @@ class Live:
     # -- the supervisor ----------------------------------------------------------------------------------------
 
     async def _supervise(self) -> None:
+        wake = self._wake
+        assert wake is not None  # made by start()
         loading: tuple[Published, asyncio.Future] | None = None
         while True:
             try:
@@ -179,10 +181,10 @@ class Live:
             except Exception:  # a bug: logged, and the server keeps serving what it serves
                 log.exception("the build supervisor failed; it goes on")
             try:
-                await asyncio.wait_for(self._wake.wait(), POLL_S)
+                await asyncio.wait_for(wake.wait(), POLL_S)
             except asyncio.TimeoutError:
                 pass
-            self._wake.clear()
+            wake.clear()
 
     async def _step(self, loading):
         target = self.store_dir.current_target()
