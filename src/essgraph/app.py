@@ -28,8 +28,12 @@ __all__ = ["create_app", "app_from_env", "open_published"]
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
     """``published``: serve that build first (tests pass a copy already in memory); else the current build."""
     logging.getLogger("essgraph").setLevel(settings.log_level.upper())
-    app = FastAPI(title="essgraph", version=__version__, lifespan=_lifespan,
-                  description="Municipal ESS plans as Linked Open Data: SPARQL, dereferenceable IRIs, DCAT-AP.")
+    app = FastAPI(
+        title="essgraph",
+        version=__version__,
+        lifespan=_lifespan,
+        description="Municipal ESS plans as Linked Open Data: SPARQL, dereferenceable IRIs, DCAT-AP.",
+    )
     app.state.settings = settings
     if published is not None:  # shared with other apps (tests): this app gets its own holder and query workers
         published = Published(published.build, published.store, published.mode)

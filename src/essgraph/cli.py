@@ -31,18 +31,25 @@ from essgraph.errors import (
 from essgraph.rdf.formats import RDF_FORMATS
 from essgraph.settings import Settings
 
-EPILOG = (f"exit codes: {EXIT_OK} ok / conforms, {EXIT_VIOLATIONS} SHACL violations, {EXIT_INPUT} unreadable input "
-          f"or bad usage, {EXIT_UNAVAILABLE} the server cannot listen, {EXIT_INTERRUPTED} interrupted")
-QUERY_FORMATS = "table (default), json, xml, csv, tsv for SELECT and ASK; turtle (default), ntriples, jsonld, " \
+EPILOG = (
+    f"exit codes: {EXIT_OK} ok / conforms, {EXIT_VIOLATIONS} SHACL violations, {EXIT_INPUT} unreadable input "
+    f"or bad usage, {EXIT_UNAVAILABLE} the server cannot listen, {EXIT_INTERRUPTED} interrupted"
+)
+QUERY_FORMATS = (
+    "table (default), json, xml, csv, tsv for SELECT and ASK; turtle (default), ntriples, jsonld, "
     "rdfxml for CONSTRUCT and DESCRIBE"
+)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="project file (default essgraph.toml; env ESSGRAPH_CONFIG)")
     parser.add_argument("--store", type=Path, help="store folder (default var/store; env ESSGRAPH_STORE)")
     parser.add_argument("--base-iri", help="public base IRI (default http://127.0.0.1:8000/; env ESSGRAPH_BASE_IRI)")
-    parser.add_argument("--shacl-engine", choices=("auto", "essgraph", "pyshacl"),
-                        help="SHACL Core engine (default auto; env ESSGRAPH_SHACL_ENGINE)")
+    parser.add_argument(
+        "--shacl-engine",
+        choices=("auto", "essgraph", "pyshacl"),
+        help="SHACL Core engine (default auto; env ESSGRAPH_SHACL_ENGINE)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,8 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate the sources and build the store (swapped in atomically)", epilog=EPILOG)
     _common(p)
     p.add_argument("files", nargs="*", type=Path, help="extra RDF files to publish, each as its own dataset")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar (default: when stderr is a terminal)")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when stderr is a terminal)",
+    )
 
     p = sub.add_parser("validate", help="the build's checks, without writing the store", epilog=EPILOG)
     _common(p)
@@ -66,20 +77,38 @@ def _parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("query", help="a .rq file, a query name of queries/, a SPARQL string, or - for stdin")
     p.add_argument("--format", "-f", help=QUERY_FORMATS)
-    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter of a named query, bound as an RDF term (repeat for each parameter)")
-    p.add_argument("--timeout", type=float, dest="query_timeout_s", metavar="SECONDS",
-                   help="time limit; the query is stopped past it (default 10; env ESSGRAPH_QUERY_TIMEOUT_S)")
-    p.add_argument("--max-rows", type=int, dest="max_result_rows", metavar="N",
-                   help="most rows or triples; more is an error (default 10000; env ESSGRAPH_MAX_RESULT_ROWS)")
+    p.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of a named query, bound as an RDF term (repeat for each parameter)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        dest="query_timeout_s",
+        metavar="SECONDS",
+        help="time limit; the query is stopped past it (default 10; env ESSGRAPH_QUERY_TIMEOUT_S)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        dest="max_result_rows",
+        metavar="N",
+        help="most rows or triples; more is an error (default 10000; env ESSGRAPH_MAX_RESULT_ROWS)",
+    )
 
     p = sub.add_parser("export", help="write a dump of the store", epilog=EPILOG)
     _common(p)
     p.add_argument("--format", "-f", default="turtle", choices=[f.name for f in RDF_FORMATS])
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     p.add_argument("--gzip", action="store_true", help="gzip the output")
-    p.add_argument("--graph", help="only this named graph: its IRI, or relative to the base IRI as in the project "
-                   "file (graph/plan/...)")
+    p.add_argument(
+        "--graph",
+        help="only this named graph: its IRI, or relative to the base IRI as in the project file (graph/plan/...)",
+    )
 
     p = sub.add_parser("serve", help="serve the store over HTTP (builds first if there is no store)", epilog=EPILOG)
     _common(p)
@@ -94,9 +123,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {k: getattr(args, k, None)
-                 for k in ("config", "store", "base_iri", "shacl_engine", "host", "port", "workers",
-                           "query_timeout_s", "max_result_rows")}
+    overrides = {
+        k: getattr(args, k, None)
+        for k in (
+            "config",
+            "store",
+            "base_iri",
+            "shacl_engine",
+            "host",
+            "port",
+            "workers",
+            "query_timeout_s",
+            "max_result_rows",
+        )
+    }
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -137,16 +177,22 @@ def _print_results(report, limit: int = 50) -> None:
 
 
 def _summary(report) -> None:
-    print(f"data version {report.data_version}  base {report.base_iri}  ({report.seconds:.2f} s, "
-          f"{report.reused} of {len(report.datasets)} datasets unchanged)")
+    print(
+        f"data version {report.data_version}  base {report.base_iri}  ({report.seconds:.2f} s, "
+        f"{report.reused} of {len(report.datasets)} datasets unchanged)"
+    )
     print("triples per graph:")
     for iri, n in sorted(report.graph_triples.items()):
         print(f"  {n:>9}  {iri}")
     c = report.counts
-    print(f"total {c['triples']} triples: {c['plans']} plan(s), {c['actions']} action(s), "
-          f"{c['organisations']} organisation(s)")
-    print(f"validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}, "
-          f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    print(
+        f"total {c['triples']} triples: {c['plans']} plan(s), {c['actions']} action(s), "
+        f"{c['organisations']} organisation(s)"
+    )
+    print(
+        f"validation: {'conforms' if report.conforms else 'DOES NOT CONFORM'}, "
+        f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+    )
 
 
 def cmd_build(args) -> int:
@@ -154,8 +200,14 @@ def cmd_build(args) -> int:
 
     settings = _settings(args)
     _writable_folder(settings.store, "--store or ESSGRAPH_STORE")
-    report = Builder(_project(settings, args.files), settings.base_iri, settings.store, _progress(args),
-                     settings.shacl_engine, settings.keep_builds).run(write=True)
+    report = Builder(
+        _project(settings, args.files),
+        settings.base_iri,
+        settings.store,
+        _progress(args),
+        settings.shacl_engine,
+        settings.keep_builds,
+    ).run(write=True)
     _summary(report)
     _print_results(report)
     print(f"published {report.build_path}")
@@ -167,12 +219,23 @@ def cmd_validate(args) -> int:
 
     settings = _settings(args)
     store = settings.store if settings.store.exists() else None  # reuse cached results when there is a store
-    report = Builder(_project(settings, args.files), settings.base_iri, store, _progress(args),
-                     settings.shacl_engine).run(write=False)
+    report = Builder(
+        _project(settings, args.files), settings.base_iri, store, _progress(args), settings.shacl_engine
+    ).run(write=False)
     if args.format == "json":
-        print(json.dumps({"conforms": report.conforms, "data_version": report.data_version,
-                          "violations": len(report.violations), "warnings": len(report.warnings),
-                          "results": [r.as_dict() for r in report.results]}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "conforms": report.conforms,
+                    "data_version": report.data_version,
+                    "violations": len(report.violations),
+                    "warnings": len(report.warnings),
+                    "results": [r.as_dict() for r in report.results],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         _summary(report)
         _print_results(report)
@@ -186,8 +249,9 @@ def _writable_folder(folder: Path, setting: str) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise OutputError.from_os_error(exc, f"the store folder {folder}",
-                                        f"choose a folder this user may write with {setting}") from None
+        raise OutputError.from_os_error(
+            exc, f"the store folder {folder}", f"choose a folder this user may write with {setting}"
+        ) from None
 
 
 def cmd_query(args) -> int:
@@ -217,9 +281,11 @@ def _export_graph(name: str, build, store) -> str:
         known = False
     if not known:
         graphs = sorted(g.value for g in store.named_graphs())
-        shown = ", ".join(g[len(base):] if g.startswith(base) else g for g in graphs[:20])
-        raise StoreError(f"the store has no graph {iri}" + (f" (--graph {name})" if iri != name else ""),
-                         f"its graphs: {shown}{', …' if len(graphs) > 20 else ''}")
+        shown = ", ".join(g[len(base) :] if g.startswith(base) else g for g in graphs[:20])
+        raise StoreError(
+            f"the store has no graph {iri}" + (f" (--graph {name})" if iri != name else ""),
+            f"its graphs: {shown}{', …' if len(graphs) > 20 else ''}",
+        )
     return iri
 
 
@@ -237,8 +303,9 @@ def cmd_export(args) -> int:
         try:
             path = export_to_file(store, fmt, args.output, args.gzip, graph)
         except OSError as exc:
-            raise OutputError.from_os_error(exc, str(args.output),
-                                            "choose --output in a folder this user may write") from None
+            raise OutputError.from_os_error(
+                exc, str(args.output), "choose --output in a folder this user may write"
+            ) from None
         print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
     elif args.gzip:
         import gzip
@@ -263,10 +330,14 @@ def cmd_serve(args) -> int:
             cmd_build(args)
         from essgraph.app import create_app
         from essgraph.web.published import current_build
+
         build, lease = current_build(settings)  # fails early, with a clear message, on a store built for another base
         lease.release()
-        print(f"serving data version {build.manifest['data_version']} on http://{settings.host}:{settings.port}/ "
-              "(new builds are picked up while it runs)", file=sys.stderr)
+        print(
+            f"serving data version {build.manifest['data_version']} on http://{settings.host}:{settings.port}/ "
+            "(new builds are picked up while it runs)",
+            file=sys.stderr,
+        )
         if settings.workers == 1:
             started = run(sock, settings, create_app(settings))
         else:
@@ -276,6 +347,7 @@ def cmd_serve(args) -> int:
     finally:
         sock.close()
     return EXIT_OK if started else EXIT_UNAVAILABLE
+
 
 def cmd_import(args) -> int:
     from essgraph.intake.commands import cmd_import as run
@@ -289,8 +361,15 @@ def cmd_template(args) -> int:
     return run(args, _settings(args))
 
 
-COMMANDS = {"build": cmd_build, "validate": cmd_validate, "query": cmd_query, "export": cmd_export,
-            "serve": cmd_serve, "import": cmd_import, "template": cmd_template}
+COMMANDS = {
+    "build": cmd_build,
+    "validate": cmd_validate,
+    "query": cmd_query,
+    "export": cmd_export,
+    "serve": cmd_serve,
+    "import": cmd_import,
+    "template": cmd_template,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,9 +389,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file system failure not foreseen above: one line, never a traceback
         if isinstance(exc, BrokenPipeError):
             return EXIT_OK
-        print(f"essgraph {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}\n  hint: check the "
-              "paths given (--config, --store, --output) and that this user may read and write them",
-              file=sys.stderr)
+        print(
+            f"essgraph {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}\n  hint: check the "
+            "paths given (--config, --store, --output) and that this user may read and write them",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
 
 

@@ -65,8 +65,9 @@ class OutputError(EssgraphError):
             reason = "a file is where a folder is needed"
         where = str(exc.filename) if exc.filename else None
         detail = f"{where}: {reason}" if where and not what.endswith(where) else reason
-        return cls(f"cannot write {what}: {detail}",
-                   hint or "check that the folder exists and that this user may write there")
+        return cls(
+            f"cannot write {what}: {detail}", hint or "check that the folder exists and that this user may write there"
+        )
 
 
 class ServeError(EssgraphError):
@@ -86,8 +87,15 @@ class QueryError(EssgraphError):
     status = 400
     code = "query_failed"
 
-    def __init__(self, message: str, hint: str | None = None, *, code: str | None = None,
-                 status: int | None = None, retry_after: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(message, hint)
         self.code = code or type(self).code
         self.status = status or type(self).status
@@ -131,8 +139,9 @@ class QueryUnavailable(QueryError):
 class HttpError(EssgraphError):
     """An error answered over HTTP with ``status`` and a stable machine-readable ``code``."""
 
-    def __init__(self, status: int, code: str, message: str, hint: str | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self, status: int, code: str, message: str, hint: str | None = None, headers: dict[str, str] | None = None
+    ):
         super().__init__(message, hint)
         self.status = status
         self.code = code

@@ -81,8 +81,8 @@ class Publisher:
     (each plan dataset is published by its own collectivité)."""
 
     name: str
-    iri: str                 # relative to the base IRI, or absolute
-    type: str = ""           # an ADMS publisher-type IRI
+    iri: str  # relative to the base IRI, or absolute
+    type: str = ""  # an ADMS publisher-type IRI
     homepage: str = ""
 
 
@@ -134,8 +134,9 @@ def _expand(root: Path, patterns: list[str], where: str, required: bool = True) 
         matches = sorted(Path(p) for p in glob.glob(str(root / pattern), recursive=True))
         matches = [m for m in matches if m.is_file()]
         if not matches and required:
-            raise ConfigError(f"{where}: pattern {pattern!r} matches no file under {root}",
-                              hint="fix the pattern or remove it")
+            raise ConfigError(
+                f"{where}: pattern {pattern!r} matches no file under {root}", hint="fix the pattern or remove it"
+            )
         found.extend(m.resolve() for m in matches)
     return tuple(dict.fromkeys(found))  # de-duplicated, order kept
 
@@ -153,8 +154,10 @@ def _publisher(meta: dict, where: str) -> Publisher | None:
     values = {k: raw.get(k, "") for k in ("name", "iri", "type", "homepage")}
     if not all(isinstance(v, str) for v in values.values()):
         raise ConfigError(f"{where}: name, iri, type and homepage are strings")
-    for key, what in (("name", "the operator's name, as the catalog shows it"),
-                      ("iri", "its IRI, relative to the base IRI (id/organisation/...) or absolute")):
+    for key, what in (
+        ("name", "the operator's name, as the catalog shows it"),
+        ("iri", "its IRI, relative to the base IRI (id/organisation/...) or absolute"),
+    ):
         if not values[key].strip():
             raise ConfigError(f"{where}: '{key}' is required ({what})")
     kind = values["type"]
@@ -183,8 +186,9 @@ def load_project(config_file: Path) -> Project:
     try:
         raw = tomllib.loads(config_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{config_file}: project file not found",
-                          hint="run essgraph from the project folder or pass --config") from None
+        raise ConfigError(
+            f"{config_file}: project file not found", hint="run essgraph from the project folder or pass --config"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config_file}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
@@ -195,8 +199,9 @@ def load_project(config_file: Path) -> Project:
         raise ConfigError(f"{config_file}: [project] must be a table")
     unknown = set(raw) - {"project", "dataset"}
     if unknown:
-        raise ConfigError(f"{config_file}: unknown section(s) {sorted(unknown)}",
-                          hint="known sections: [project] and [[dataset]]")
+        raise ConfigError(
+            f"{config_file}: unknown section(s) {sorted(unknown)}", hint="known sections: [project] and [[dataset]]"
+        )
     shapes = _expand(root, meta.get("shapes", []), f"{config_file} [project] shapes")
     integrity = _expand(root, meta.get("integrity", []), f"{config_file} [project] integrity")
     datasets = []
@@ -226,8 +231,17 @@ def load_project(config_file: Path) -> Project:
         if rdf:
             graphs.insert(0, GraphSource(f"graph/plan/{ds_id}", rdf))
         if not graphs and not workbooks:
-            raise ConfigError(f"{where}: needs at least one [[dataset.graph]] with files, or its own 'files' "
-                              "(a plan's workbooks or RDF files)")
+            raise ConfigError(
+                f"{where}: needs at least one [[dataset.graph]] with files, or its own 'files' "
+                "(a plan's workbooks or RDF files)"
+            )
         datasets.append(Dataset(ds_id, kind, tuple(graphs), title=str(entry.get("title", "")), workbooks=workbooks))
-    return Project(root, config_file, str(meta.get("title", "")), shapes, integrity, tuple(datasets),
-                   _publisher(meta, str(config_file)))
+    return Project(
+        root,
+        config_file,
+        str(meta.get("title", "")),
+        shapes,
+        integrity,
+        tuple(datasets),
+        _publisher(meta, str(config_file)),
+    )

@@ -33,7 +33,7 @@ SERVICE = "id/service/sparql"
 GRAPH = "graph/"
 CATALOG_GRAPH = "graph/catalog"
 VOID_GRAPH = "graph/void"
-FILE_GRAPH = "graph/file/"             # a file given on the command line, as its own dataset
+FILE_GRAPH = "graph/file/"  # a file given on the command line, as its own dataset
 DEF = "def"
 DEF_TERM = "def/term/"
 CATALOG = "catalog"
@@ -48,7 +48,7 @@ READY = "-/ready"
 STATIC = "static/site/"
 #: the id of the dataset of the whole published graph (id/dataset/essgraph), also the stem of its dump files
 WHOLE = "essgraph"
-ONTOLOGY = ESS.rstrip("#")             # https://w3id.org/essgraph/def, served at {base}def
+ONTOLOGY = ESS.rstrip("#")  # https://w3id.org/essgraph/def, served at {base}def
 
 
 def route(path: str) -> str:
@@ -134,9 +134,9 @@ class Urls:
         if value in (ONTOLOGY, ESS):  # the ontology, also by its namespace IRI (void:vocabulary names it so)
             return self.ontology
         if value.startswith(ESS):
-            return self.term(value[len(ESS):])
+            return self.term(value[len(ESS) :])
         if value.startswith(ESS_SCHEMES):
-            return self.scheme(value[len(ESS_SCHEMES):])
+            return self.scheme(value[len(ESS_SCHEMES) :])
         return value
 
     def is_local(self, value) -> bool:

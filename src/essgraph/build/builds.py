@@ -60,8 +60,9 @@ class Build:
         try:
             return ox.Store.read_only(str(self.oxigraph_path))
         except OSError as exc:
-            raise StoreError(f"{self.oxigraph_path}: cannot open the store ({exc})",
-                             hint="run 'essgraph build' again") from None
+            raise StoreError(
+                f"{self.oxigraph_path}: cannot open the store ({exc})", hint="run 'essgraph build' again"
+            ) from None
 
 
 class Lease:
@@ -133,8 +134,10 @@ class StoreDir:
         try:
             manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise StoreError(f"{path}: the current build has no readable manifest ({exc})",
-                             hint="run 'essgraph build' to make a new one") from None
+            raise StoreError(
+                f"{path}: the current build has no readable manifest ({exc})",
+                hint="run 'essgraph build' to make a new one",
+            ) from None
         return Build(path, manifest)
 
     def require_current(self) -> Build:
@@ -166,8 +169,9 @@ class StoreDir:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreError(f"{self.root}: another build is running on this store",
-                                 hint="wait for it to finish") from None
+                raise StoreError(
+                    f"{self.root}: another build is running on this store", hint="wait for it to finish"
+                ) from None
             yield
 
     def new_partial(self, build_id: str) -> Path:
@@ -197,10 +201,13 @@ class StoreDir:
     def prune(self) -> list[str]:
         """Delete the builds that are neither current, nor among the ``keep`` most recent, nor leased."""
         current = self.current_link.resolve() if self.current_link.is_symlink() else None
-        builds = sorted((p for p in self.builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                        key=lambda p: p.name, reverse=True)  # build ids start with their UTC time
+        builds = sorted(
+            (p for p in self.builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.name,
+            reverse=True,
+        )  # build ids start with their UTC time
         removed = []
-        for path in builds[self.keep:]:
+        for path in builds[self.keep :]:
             if path != current and self._remove_unused(path):
                 removed.append(path.name)
         return removed

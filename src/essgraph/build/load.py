@@ -34,6 +34,7 @@ def load_dataset(store: ox.Store, st: DatasetState, base_iri: str) -> None:
                     read_quads(path, base_iri, target)
                     raise
 
+
 def load_all(store: ox.Store, states: list[DatasetState], base_iri: str, progress: Progress) -> ox.Store:
     """Parse every file into an in-memory store, then ingest it into ``store`` in one bulk load; returns the
     in-memory store (the rest of the build reads it).
@@ -52,6 +53,7 @@ def load_all(store: ox.Store, states: list[DatasetState], base_iri: str, progres
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     return memory
+
 
 def load_changed(store: ox.Store, states: list[DatasetState], prev: dict, base_iri: str, progress: Progress) -> None:
     """Update a checkpoint of the previous build: remove the graphs of removed and changed datasets, load the

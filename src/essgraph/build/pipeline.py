@@ -47,8 +47,15 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 class Builder:
-    def __init__(self, project: Project, base_iri: str, store_dir: Path | None, progress: Progress = _noop,
-                 shacl_engine: str = "auto", keep_builds: int = KEEP_BUILDS):
+    def __init__(
+        self,
+        project: Project,
+        base_iri: str,
+        store_dir: Path | None,
+        progress: Progress = _noop,
+        shacl_engine: str = "auto",
+        keep_builds: int = KEEP_BUILDS,
+    ):
         self.project = project
         self.shacl_engine = shacl_engine
         self.base_iri = base_iri
@@ -146,8 +153,12 @@ class Builder:
         try:
             store_path = partial / "oxigraph"
             prev_manifest = previous.manifest if previous else None
-            if previous and prev_manifest and prev_manifest.get("base_iri") == self.base_iri \
-                    and prev_manifest.get("essgraph_version") == __version__:
+            if (
+                previous
+                and prev_manifest
+                and prev_manifest.get("base_iri") == self.base_iri
+                and prev_manifest.get("essgraph_version") == __version__
+            ):
                 previous.open().backup(str(store_path))
                 store = ox.Store(str(store_path))
                 load_changed(store, states, prev_manifest, self.base_iri, self.progress)
@@ -163,8 +174,9 @@ class Builder:
                 raise ValidationFailed(violation_summary(report))
             publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
             write_search_index(memory, partial, self.base_iri)  # full text and facets, swapped in with the build
-            copy_graphs(memory, store, [self.project.resolve(g, self.base_iri)
-                                        for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)])
+            copy_graphs(
+                memory, store, [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)]
+            )
             del memory
             store.flush()
             store = None  # closes RocksDB before the folder is renamed
@@ -188,5 +200,14 @@ class Builder:
             if not st.triples:
                 st.triples = {iri: count_graph(store, iri) for iri in graphs_of(store, st)}
         graph_triples = {iri: n for st in states for iri, n in st.triples.items()}
-        return BuildReport(version, self.base_iri, states, results, count_entities(store), graph_triples,
-                           time.monotonic() - started, partial, reused)
+        return BuildReport(
+            version,
+            self.base_iri,
+            states,
+            results,
+            count_entities(store),
+            graph_triples,
+            time.monotonic() - started,
+            partial,
+            reused,
+        )

@@ -55,7 +55,9 @@ class BuildReport:
         return not self.violations
 
 
-COUNT_QUERY = sparql_prefixes("ess", "org") + """
+COUNT_QUERY = (
+    sparql_prefixes("ess", "org")
+    + """
 SELECT
   (COUNT(DISTINCT ?plan) AS ?plans) (COUNT(DISTINCT ?action) AS ?actions) (COUNT(DISTINCT ?org) AS ?organisations)
 WHERE {
@@ -63,6 +65,7 @@ WHERE {
   UNION { ?org a org:OrganizationalUnit }
 }
 """
+)
 
 
 def count_entities(store: ox.Store) -> dict[str, int]:
@@ -91,11 +94,18 @@ def manifest(report: BuildReport, rel: Callable[[Path], str]) -> dict:
         "conforms": report.conforms,
         "counts": report.counts,
         "graphs": report.graph_triples,
-        "datasets": [{
-            "id": st.dataset.id, "kind": st.dataset.kind, "title": st.dataset.title, "hash": st.hash,
-            "graphs": list(st.triples) or list(st.graph_iris), "triples": st.triples,
-            "files": [rel(f) for f in st.dataset.files],
-        } for st in report.datasets],
+        "datasets": [
+            {
+                "id": st.dataset.id,
+                "kind": st.dataset.kind,
+                "title": st.dataset.title,
+                "hash": st.hash,
+                "graphs": list(st.triples) or list(st.graph_iris),
+                "triples": st.triples,
+                "files": [rel(f) for f in st.dataset.files],
+            }
+            for st in report.datasets
+        ],
         "validation": {
             "violations": len(report.violations),
             "warnings": len(report.warnings),

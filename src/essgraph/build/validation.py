@@ -60,8 +60,9 @@ def validate_here(todo: list[DatasetState], base_iri: str, shapes: CompiledShape
         cache.put(st)
 
 
-def start_in_workers(todo: list[DatasetState], base_iri: str, shapes: Callable[[], CompiledShapes]
-                     ) -> tuple[Batches, ProcessPoolExecutor | None]:
+def start_in_workers(
+    todo: list[DatasetState], base_iri: str, shapes: Callable[[], CompiledShapes]
+) -> tuple[Batches, ProcessPoolExecutor | None]:
     """Validate in worker processes (returns futures) when there are many datasets, else nothing is started."""
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < PARALLEL_FROM or workers < 2:
@@ -73,7 +74,7 @@ def start_in_workers(todo: list[DatasetState], base_iri: str, shapes: Callable[[
     size = max(1, min(BATCH_MAX, -(-len(todo) // (workers * 2))))
     futures = []
     for i in range(0, len(todo), size):
-        batch = todo[i:i + size]
+        batch = todo[i : i + size]
         items = [(st.dataset, st.graph_iris) for st in batch]
         futures.append((batch, pool.submit(_worker_validate, items, base_iri)))
     return futures, pool

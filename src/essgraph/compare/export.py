@@ -13,7 +13,7 @@ from typing import Callable
 
 from essgraph.compare.model import Cell, Comparison
 
-SEPARATORS = {",": ".", ";": ","}      # separator -> decimal mark
+SEPARATORS = {",": ".", ";": ","}  # separator -> decimal mark
 Link = Callable[[dict[str, str]], str]
 
 
@@ -39,12 +39,16 @@ def to_csv(comparison: Comparison, separator: str = ",") -> bytes:
     writer.writerow(["", "plan", "", ""] + [p.iri for p in comparison.plans])
     for section in comparison.sections:
         for row in section.rows:
-            writer.writerow([section.title, row.label, row.iri or "", row.unit]
-                            + [_cell(row.cells.get(p.key), mark) for p in comparison.plans])
+            writer.writerow(
+                [section.title, row.label, row.iri or "", row.unit]
+                + [_cell(row.cells.get(p.key), mark) for p in comparison.plans]
+            )
         for item in section.details:
             label = f"Non additionnable : fiche {item['number'] or '?'} ({item['reason']})"
-            writer.writerow([section.title, label, item["action"] or "", "texte"]
-                            + [item["wording"] or "" if p.key == item["plan"] else "" for p in comparison.plans])
+            writer.writerow(
+                [section.title, label, item["action"] or "", "texte"]
+                + [item["wording"] or "" if p.key == item["plan"] else "" for p in comparison.plans]
+            )
     return "\ufeff".encode("utf-8") + out.getvalue().encode("utf-8")
 
 
@@ -63,10 +67,18 @@ def to_json(comparison: Comparison, link: Link, query_url: Callable[[str], str])
 
     return {
         "plans": [{"key": p.key, "iri": p.iri, "title": p.title} for p in comparison.plans],
-        "sections": [{
-            "id": s.id, "title": s.title, "note": s.note, "queries": [query_url(q) for q in s.queries],
-            "rows": [{"label": r.label, "iri": r.iri, "unit": r.unit,
-                      "cells": {k: cell(c) for k, c in r.cells.items()}} for r in s.rows],
-            **({"notSummed": s.details} if s.details else {}),
-        } for s in comparison.sections],
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "note": s.note,
+                "queries": [query_url(q) for q in s.queries],
+                "rows": [
+                    {"label": r.label, "iri": r.iri, "unit": r.unit, "cells": {k: cell(c) for k, c in r.cells.items()}}
+                    for r in s.rows
+                ],
+                **({"notSummed": s.details} if s.details else {}),
+            }
+            for s in comparison.sections
+        ],
     }

@@ -27,8 +27,8 @@ from essgraph.rdf.namespaces import iri
 if TYPE_CHECKING:
     from essgraph.describe.node import Node
 
-INCOMING_LIMIT = 1000   # incoming triples kept in one description (past it, ``truncated`` is set)
-PARTS_LIMIT = 2000      # resources described in full in one description
+INCOMING_LIMIT = 1000  # incoming triples kept in one description (past it, ``truncated`` is set)
+PARTS_LIMIT = 2000  # resources described in full in one description
 LANGS = ("fr", "", "en")  # label preference: French, then no language, then English, then any
 
 
@@ -37,12 +37,28 @@ def _nodes(*curies: str) -> tuple[ox.NamedNode, ...]:
 
 
 LABEL = _nodes("skos:prefLabel", "rdfs:label", "dct:title", "schema:name", "foaf:name", "eli:title")
-FALLBACK_LABEL = _nodes("ess:wording", "skos:notation", "ess:cardNumber")   # names of what has no label
+FALLBACK_LABEL = _nodes("ess:wording", "skos:notation", "ess:cardNumber")  # names of what has no label
 RDF_TYPE = ox.NamedNode(iri("rdf:type"))
-SUMMARY = frozenset(LABEL + FALLBACK_LABEL + (RDF_TYPE,) + _nodes(
-    "ess:position", "ess:section", "dct:isPartOf", "ess:inPlan", "prov:agent",
-    "prov:hadRole", "ess:sourceWording", "skos:inScheme", "skos:broader", "eli:is_realized_by", "org:unitOf",
-    "rdfs:domain", "rdfs:range"))
+SUMMARY = frozenset(
+    LABEL
+    + FALLBACK_LABEL
+    + (RDF_TYPE,)
+    + _nodes(
+        "ess:position",
+        "ess:section",
+        "dct:isPartOf",
+        "ess:inPlan",
+        "prov:agent",
+        "prov:hadRole",
+        "ess:sourceWording",
+        "skos:inScheme",
+        "skos:broader",
+        "eli:is_realized_by",
+        "org:unitOf",
+        "rdfs:domain",
+        "rdfs:range",
+    )
+)
 TRAIL = _nodes("ess:section", "dct:isPartOf", "ess:inPlan", "org:unitOf", "skos:inScheme", "rdfs:isDefinedBy")
 MEMBERS = frozenset(_nodes("oa:hasTarget", "skos:inScheme", "skos:topConceptOf"))
 
@@ -53,11 +69,11 @@ class Description:
 
     iri: str
     triples: list[ox.Triple]
-    graphs: list[str]                                   # named graphs holding its own triples
-    truncated: bool = False                             # incoming links were cut at INCOMING_LIMIT
+    graphs: list[str]  # named graphs holding its own triples
+    truncated: bool = False  # incoming links were cut at INCOMING_LIMIT
     predicate_labels: dict[str, list[ox.Literal]] = field(default_factory=dict)
-    out: dict = field(default_factory=dict)             # subject -> [(predicate IRI, object)]
-    into: dict = field(default_factory=dict)            # object -> [(subject, predicate IRI)]
+    out: dict = field(default_factory=dict)  # subject -> [(predicate IRI, object)]
+    into: dict = field(default_factory=dict)  # object -> [(subject, predicate IRI)]
 
     def __post_init__(self) -> None:
         for t in self.triples:
@@ -73,7 +89,7 @@ class Description:
 class _Collector:
     def __init__(self, store: ox.Store):
         self.store = store
-        self.triples: dict[ox.Triple, None] = {}   # an ordered set
+        self.triples: dict[ox.Triple, None] = {}  # an ordered set
         self.full: set = set()
         self.summarized: set = set()
         self.graphs: dict[str, None] = {}
@@ -94,8 +110,9 @@ class _Collector:
                 if current == node and isinstance(q.graph_name, ox.NamedNode):
                     self.graphs[q.graph_name.value] = None
                 o = q.object
-                if isinstance(o, ox.BlankNode) or (root and isinstance(o, ox.NamedNode)
-                                                   and o.value.startswith(root + "/")):
+                if isinstance(o, ox.BlankNode) or (
+                    root and isinstance(o, ox.NamedNode) and o.value.startswith(root + "/")
+                ):
                     stack.append(o)
 
     def summarize(self, node) -> None:
@@ -117,8 +134,9 @@ class _Collector:
                 self.add(q)
 
 
-def describe(store: ox.Store, resource: str | list[str], incoming: bool = True,
-             extra: tuple[ox.Triple, ...] = ()) -> Description | None:
+def describe(
+    store: ox.Store, resource: str | list[str], incoming: bool = True, extra: tuple[ox.Triple, ...] = ()
+) -> Description | None:
     """The description of ``resource`` (or of several roots, e.g. an ontology and its terms), with ``extra``
     triples the caller knows (a named graph's size); None if the store knows nothing about it."""
     roots = [resource] if isinstance(resource, str) else list(resource)
@@ -129,9 +147,11 @@ def describe(store: ox.Store, resource: str | list[str], incoming: bool = True,
         c.add_full(ox.NamedNode(root), root)
     main = ox.NamedNode(roots[0])
     truncated = False
-    if incoming:   # links to the resource and to its parts (the actions of a plan's sub-axes)
-        below = sorted((n for n in c.full if isinstance(n, ox.NamedNode) and n.value.startswith(roots[0] + "/")),
-                       key=lambda n: n.value)
+    if incoming:  # links to the resource and to its parts (the actions of a plan's sub-axes)
+        below = sorted(
+            (n for n in c.full if isinstance(n, ox.NamedNode) and n.value.startswith(roots[0] + "/")),
+            key=lambda n: n.value,
+        )
         count = 0
         for target in [main] + below:
             for q in store.quads_for_pattern(None, None, target, None):
@@ -198,8 +218,12 @@ def _ordered(triples: dict, roots: list[str]) -> list[ox.Triple]:
 def _predicate_labels(store: ox.Store, triples: list[ox.Triple]) -> dict[str, list[ox.Literal]]:
     labels = {}
     for p in {t.predicate for t in triples}:
-        labels[p.value] = [q.object for pred in LABEL[:2] for q in store.quads_for_pattern(p, pred, None, None)
-                           if isinstance(q.object, ox.Literal)]
+        labels[p.value] = [
+            q.object
+            for pred in LABEL[:2]
+            for q in store.quads_for_pattern(p, pred, None, None)
+            if isinstance(q.object, ox.Literal)
+        ]
     return labels
 
 

@@ -101,8 +101,10 @@ class Node:
         for p, o in self.d.out.get(self.term, ()):
             if p not in skipped:
                 grouped.setdefault(p, []).append(Node(self.d, o))
-        return [(p, sorted(dict.fromkeys(v), key=Node.sort_key)) for p, v in
-                sorted(grouped.items(), key=lambda kv: (kv[0] != iri("rdf:type"), self.predicate_label(kv[0])))]
+        return [
+            (p, sorted(dict.fromkeys(v), key=Node.sort_key))
+            for p, v in sorted(grouped.items(), key=lambda kv: (kv[0] != iri("rdf:type"), self.predicate_label(kv[0])))
+        ]
 
     def incoming_properties(self) -> list[tuple[str, list["Node"]]]:
         grouped: dict[str, list] = {}
@@ -128,7 +130,7 @@ class Node:
             lit = best_literal(o for p, o in outgoing if p == predicate.value)
             if lit is not None:
                 return lit
-        for p, o in outgoing:   # an ELI legal resource is titled by its expression
+        for p, o in outgoing:  # an ELI legal resource is titled by its expression
             if p == iri("eli:is_realized_by") and o != self.term:
                 lit = Node(self.d, o).label_literal
                 if lit is not None:
@@ -164,43 +166,102 @@ class Node:
         position = self.text("ess:position")
         number = self.text("ess:cardNumber", "skos:notation")
         pos = natural_key(position.value) if position is not None else ()
-        return (0 if pos else 1, pos, natural_key(number.value) if number is not None else (),
-                0, self.label.lower())
+        return (0 if pos else 1, pos, natural_key(number.value) if number is not None else (), 0, self.label.lower())
 
 
 #: French names of common predicates that are not described in the store (the ontology labels its own terms)
 COMMON_LABELS = {
-    "rdf:type": "type", "rdfs:label": "libellé", "rdfs:comment": "commentaire", "rdfs:seeAlso": "voir aussi",
-    "rdfs:isDefinedBy": "défini par", "rdfs:subClassOf": "sous-classe de", "rdfs:subPropertyOf": "sous-propriété de",
-    "rdfs:domain": "domaine", "rdfs:range": "co-domaine", "owl:inverseOf": "inverse de",
-    "owl:versionInfo": "version", "dct:title": "titre", "dct:description": "description", "dct:date": "date",
-    "dct:source": "source", "dct:isPartOf": "fait partie de", "dct:spatial": "territoire",
-    "dct:identifier": "identifiant", "dct:license": "licence", "dct:creator": "auteur", "dct:created": "créé le",
-    "dct:references": "fait référence à", "dct:relation": "en relation avec", "dct:subject": "sujet",
-    "skos:prefLabel": "libellé préféré", "skos:altLabel": "autre libellé", "skos:hiddenLabel": "libellé caché",
-    "skos:notation": "notation", "skos:definition": "définition", "skos:note": "note", "skos:inScheme": "schéma",
-    "skos:topConceptOf": "concept de tête de", "skos:hasTopConcept": "concept de tête",
-    "skos:broader": "plus général", "skos:narrower": "plus spécifique", "skos:closeMatch": "correspondance proche",
-    "skos:exactMatch": "correspondance exacte", "skos:scopeNote": "note d'application",
-    "foaf:name": "nom", "foaf:homepage": "site web", "org:unitOf": "unité de", "org:hasUnit": "a pour unité",
-    "org:subOrganizationOf": "sous-organisation de", "org:memberOf": "membre de",
-    "prov:agent": "organisation", "prov:hadRole": "rôle", "prov:qualifiedAssociation": "implication",
-    "prov:wasAttributedTo": "attribué à", "oa:hasTarget": "porte sur", "eli:title": "titre",
-    "eli:is_realized_by": "version", "eli:realizes": "texte", "eli:id_local": "identifiant (NOR, CELEX)",
-    "eli:date_document": "date du texte", "eli:language": "langue", "time:hasBeginning": "début",
-    "time:hasEnd": "fin", "time:inXSDDate": "date", "schema:value": "valeur", "schema:minValue": "minimum",
-    "schema:maxValue": "maximum", "schema:currency": "devise", "schema:unitCode": "unité (code)",
-    "schema:unitText": "unité", "dct:type": "type", "dct:publisher": "éditeur", "dct:hasPart": "comprend",
-    "dct:modified": "modifié le", "dct:issued": "publié le", "org:linkedTo": "lié à", "org:hasMember": "membre",
-    "void:triples": "nombre de triplets", "dcat:dataset": "jeu de données", "dcat:distribution": "distribution",
-    "dcat:keyword": "mot-clé", "dcat:theme": "thème", "dcat:landingPage": "page d'accueil",
+    "rdf:type": "type",
+    "rdfs:label": "libellé",
+    "rdfs:comment": "commentaire",
+    "rdfs:seeAlso": "voir aussi",
+    "rdfs:isDefinedBy": "défini par",
+    "rdfs:subClassOf": "sous-classe de",
+    "rdfs:subPropertyOf": "sous-propriété de",
+    "rdfs:domain": "domaine",
+    "rdfs:range": "co-domaine",
+    "owl:inverseOf": "inverse de",
+    "owl:versionInfo": "version",
+    "dct:title": "titre",
+    "dct:description": "description",
+    "dct:date": "date",
+    "dct:source": "source",
+    "dct:isPartOf": "fait partie de",
+    "dct:spatial": "territoire",
+    "dct:identifier": "identifiant",
+    "dct:license": "licence",
+    "dct:creator": "auteur",
+    "dct:created": "créé le",
+    "dct:references": "fait référence à",
+    "dct:relation": "en relation avec",
+    "dct:subject": "sujet",
+    "skos:prefLabel": "libellé préféré",
+    "skos:altLabel": "autre libellé",
+    "skos:hiddenLabel": "libellé caché",
+    "skos:notation": "notation",
+    "skos:definition": "définition",
+    "skos:note": "note",
+    "skos:inScheme": "schéma",
+    "skos:topConceptOf": "concept de tête de",
+    "skos:hasTopConcept": "concept de tête",
+    "skos:broader": "plus général",
+    "skos:narrower": "plus spécifique",
+    "skos:closeMatch": "correspondance proche",
+    "skos:exactMatch": "correspondance exacte",
+    "skos:scopeNote": "note d'application",
+    "foaf:name": "nom",
+    "foaf:homepage": "site web",
+    "org:unitOf": "unité de",
+    "org:hasUnit": "a pour unité",
+    "org:subOrganizationOf": "sous-organisation de",
+    "org:memberOf": "membre de",
+    "prov:agent": "organisation",
+    "prov:hadRole": "rôle",
+    "prov:qualifiedAssociation": "implication",
+    "prov:wasAttributedTo": "attribué à",
+    "oa:hasTarget": "porte sur",
+    "eli:title": "titre",
+    "eli:is_realized_by": "version",
+    "eli:realizes": "texte",
+    "eli:id_local": "identifiant (NOR, CELEX)",
+    "eli:date_document": "date du texte",
+    "eli:language": "langue",
+    "time:hasBeginning": "début",
+    "time:hasEnd": "fin",
+    "time:inXSDDate": "date",
+    "schema:value": "valeur",
+    "schema:minValue": "minimum",
+    "schema:maxValue": "maximum",
+    "schema:currency": "devise",
+    "schema:unitCode": "unité (code)",
+    "schema:unitText": "unité",
+    "dct:type": "type",
+    "dct:publisher": "éditeur",
+    "dct:hasPart": "comprend",
+    "dct:modified": "modifié le",
+    "dct:issued": "publié le",
+    "org:linkedTo": "lié à",
+    "org:hasMember": "membre",
+    "void:triples": "nombre de triplets",
+    "dcat:dataset": "jeu de données",
+    "dcat:distribution": "distribution",
+    "dcat:keyword": "mot-clé",
+    "dcat:theme": "thème",
+    "dcat:landingPage": "page d'accueil",
     "http://purl.org/vocab/vann/preferredNamespacePrefix": "préfixe préféré",
     "http://purl.org/vocab/vann/preferredNamespaceUri": "espace de noms",
 }
 
 
-PARENT = ("ess:section", "dct:isPartOf", "org:unitOf", "skos:broader", "skos:inScheme", "ess:inPlan",
-          "rdfs:isDefinedBy")
+PARENT = (
+    "ess:section",
+    "dct:isPartOf",
+    "org:unitOf",
+    "skos:broader",
+    "skos:inScheme",
+    "ess:inPlan",
+    "rdfs:isDefinedBy",
+)
 
 
 def parent(node: Node) -> Node | None:

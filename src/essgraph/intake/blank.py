@@ -27,22 +27,37 @@ def example_rows() -> dict[str, list[dict]]:
 def readme(ref: Reference) -> list[list[str]]:
     """The Lisez-moi sheet: two columns (a name, its explanation), French first then English where it helps."""
     lines = [
-        ["essgraph", "Modèle pour publier un plan d'action ESS en données liées, sans écrire de RDF. "
-                     "Template to publish an ESS action plan as linked data without writing RDF."],
+        [
+            "essgraph",
+            "Modèle pour publier un plan d'action ESS en données liées, sans écrire de RDF. "
+            "Template to publish an ESS action plan as linked data without writing RDF.",
+        ],
         ["", ""],
-        ["Comment faire", "Remplacez les lignes d'exemple de chaque feuille par votre plan (une ligne par axe, action, "
-                          "partenaire, montant, indicateur, texte juridique), gardez la première ligne (les noms des "
-                          "colonnes), puis : essgraph import plan.xlsx --out DOSSIER, ou citez le classeur dans "
-                          "essgraph.toml (files = [\"plans/mon-plan.xlsx\"]) et lancez essgraph build."],
-        ["How to", "Replace each sheet's example rows with your plan, keep the first row (the column names), then run "
-                   "essgraph import plan.xlsx --out FOLDER, or list the workbook in essgraph.toml and run essgraph "
-                   "build."],
-        ["Formats", "Dates : JJ/MM/AAAA ou cellule date. Nombres : en chiffres. Listes de codes : séparées par des "
-                    "virgules. Textes à plusieurs éléments (objectifs, étapes) : un élément par ligne de la cellule. "
-                    "Les formules ne sont jamais calculées : seule la valeur enregistrée est lue."],
-        ["Erreurs / errors", "Chaque problème est signalé à sa cellule : fichier, feuille, ligne, colonne, valeur, "
-                             "en français et en anglais. Rien n'est publié tant qu'une erreur reste. "
-                             "Every problem is reported at its cell; nothing is published while an error remains."],
+        [
+            "Comment faire",
+            "Remplacez les lignes d'exemple de chaque feuille par votre plan (une ligne par axe, action, "
+            "partenaire, montant, indicateur, texte juridique), gardez la première ligne (les noms des "
+            "colonnes), puis : essgraph import plan.xlsx --out DOSSIER, ou citez le classeur dans "
+            'essgraph.toml (files = ["plans/mon-plan.xlsx"]) et lancez essgraph build.',
+        ],
+        [
+            "How to",
+            "Replace each sheet's example rows with your plan, keep the first row (the column names), then run "
+            "essgraph import plan.xlsx --out FOLDER, or list the workbook in essgraph.toml and run essgraph "
+            "build.",
+        ],
+        [
+            "Formats",
+            "Dates : JJ/MM/AAAA ou cellule date. Nombres : en chiffres. Listes de codes : séparées par des "
+            "virgules. Textes à plusieurs éléments (objectifs, étapes) : un élément par ligne de la cellule. "
+            "Les formules ne sont jamais calculées : seule la valeur enregistrée est lue.",
+        ],
+        [
+            "Erreurs / errors",
+            "Chaque problème est signalé à sa cellule : fichier, feuille, ligne, colonne, valeur, "
+            "en français et en anglais. Rien n'est publié tant qu'une erreur reste. "
+            "Every problem is reported at its cell; nothing is published while an error remains.",
+        ],
         ["", ""],
     ]
     for table in TABLES:

@@ -21,24 +21,34 @@ from essgraph.intake.problems import ERROR, IntakeDataError, report
 from essgraph.intake.read import FORMATS, convert_file
 from essgraph.intake.sources import OUTPUTS
 
-HEADER = ("Plan converted by essgraph import from {name} ({fmt} format); edit the workbook and convert it again\n"
-          "rather than this file. Relative IRIs, no @base (resolved against the deployment's base IRI).")
+HEADER = (
+    "Plan converted by essgraph import from {name} ({fmt} format); edit the workbook and convert it again\n"
+    "rather than this file. Relative IRIs, no @base (resolved against the deployment's base IRI)."
+)
 
 
 def add_parsers(sub, common, epilog: str) -> None:
-    p = sub.add_parser("import", help="convert a plan workbook (essgraph template or TeT sheet) to Turtle",
-                       epilog="exit codes: 0 converted, 1 data errors (listed, nothing written), 2 unreadable file "
-                              "or bad usage")
+    p = sub.add_parser(
+        "import",
+        help="convert a plan workbook (essgraph template or TeT sheet) to Turtle",
+        epilog="exit codes: 0 converted, 1 data errors (listed, nothing written), 2 unreadable file or bad usage",
+    )
     common(p)
     p.add_argument("file", type=Path, help="an XLSX or ODS workbook, or a data package folder (datapackage.json)")
     p.add_argument("--out", type=Path, required=True, help="folder to write plan.ttl, classification.ttl, ...")
-    p.add_argument("--format", choices=FORMATS, default="auto", dest="input_format",
-                   help="essgraph (the template), tet (Territoires en Transitions) or auto (default)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        dest="input_format",
+        help="essgraph (the template), tet (Territoires en Transitions) or auto (default)",
+    )
     p.add_argument("--plan-id", default="", help="the plan's identifier (default: the workbook's plan id)")
     p.add_argument("--report", choices=("text", "json"), default="text", help="how problems are printed")
 
-    p = sub.add_parser("template", help="write the plan template (blank, or a published plan with --plan)",
-                       epilog=epilog)
+    p = sub.add_parser(
+        "template", help="write the plan template (blank, or a published plan with --plan)", epilog=epilog
+    )
     common(p)
     p.add_argument("--out", type=Path, required=True, help="FILE.xlsx, FILE.ods, or a folder (data package of CSV)")
     p.add_argument("--plan", default="", help="the id of a published plan to write into the template")
@@ -121,8 +131,10 @@ def _publish(files: dict[str, Path], out: Path) -> list[Path]:
 
 
 def _summary(converted, written: list[Path], args, problems: list, config: Path) -> None:
-    print(f"plan {converted.plan_id}: {converted.sections} section(s), {converted.actions} action(s), "
-          f"{len(converted.minted)} new organisation(s) or place(s)")
+    print(
+        f"plan {converted.plan_id}: {converted.sections} section(s), {converted.actions} action(s), "
+        f"{len(converted.minted)} new organisation(s) or place(s)"
+    )
     print("actions: " + ", ".join(converted.numbers))
     for iri, name in converted.minted:
         print(f"  new, not in the reference data: <{iri}> {name}")
@@ -134,11 +146,21 @@ def _summary(converted, written: list[Path], args, problems: list, config: Path)
     plan_id, root = converted.plan_id, config.resolve().parent
     rel = {p.stem: Path(os.path.relpath(p.resolve(), root)).as_posix() for p in written}
     main = ", ".join(f'"{rel[k]}"' for k in ("plan", "organisations") if k in rel)
-    lines = [f"to publish it, add to {config.name}:", "[[dataset]]", f'id = "{plan_id}"', 'kind = "plan"',
-             "[[dataset.graph]]", f'iri = "graph/plan/{plan_id}"', f"files = [{main}]"]
+    lines = [
+        f"to publish it, add to {config.name}:",
+        "[[dataset]]",
+        f'id = "{plan_id}"',
+        'kind = "plan"',
+        "[[dataset.graph]]",
+        f'iri = "graph/plan/{plan_id}"',
+        f"files = [{main}]",
+    ]
     if "classification" in rel:
-        lines += ["[[dataset.graph]]", f'iri = "graph/plan/{plan_id}/classification"',
-                  f'files = ["{rel["classification"]}"]']
+        lines += [
+            "[[dataset.graph]]",
+            f'iri = "graph/plan/{plan_id}/classification"',
+            f'files = ["{rel["classification"]}"]',
+        ]
     workbook = Path(os.path.relpath(args.file.resolve(), root)).as_posix()
     lines.append(f'or list the workbook itself, converted at every build: files = ["{workbook}"]')
     print("\n".join(lines))

@@ -21,12 +21,18 @@ from essgraph.intake.problems import Problem, Where
 from essgraph.intake.reference import Reference, relative
 
 NOTES = {
-    "missing-objective": ("Aucun objectif n'est donné pour l'action dans {src}.",
-                          "No objective is given for the action in {src}."),
-    "missing-description": ("La description de l'action est vide dans {src}.",
-                            "The action's description is empty in {src}."),
-    "missing-indicator": ("Aucun indicateur de résultat n'est donné pour l'action dans {src}.",
-                          "No result indicator is given for the action in {src}."),
+    "missing-objective": (
+        "Aucun objectif n'est donné pour l'action dans {src}.",
+        "No objective is given for the action in {src}.",
+    ),
+    "missing-description": (
+        "La description de l'action est vide dans {src}.",
+        "The action's description is empty in {src}.",
+    ),
+    "missing-indicator": (
+        "Aucun indicateur de résultat n'est donné pour l'action dans {src}.",
+        "No result indicator is given for the action in {src}.",
+    ),
 }
 
 
@@ -40,7 +46,7 @@ class Converted:
     problems: list[Problem] = field(default_factory=list)
     actions: int = 0
     sections: int = 0
-    numbers: list[str] = field(default_factory=list)           # the action numbers, in order
+    numbers: list[str] = field(default_factory=list)  # the action numbers, in order
     minted: list[tuple[str, str]] = field(default_factory=list)  # (IRI, name) of what was not in the reference data
 
 
@@ -52,8 +58,9 @@ def convert(plan: Plan, ref: Reference, source_note: tuple[str, str] | None = No
     out.problems += resolver.problems
     out.numbers = [a.number for a in plan.actions]
     minted = dict.fromkeys(t.subject.value for t in out.organisations.triples if t.predicate.value.endswith("#type"))
-    labels = {t.subject.value: t.object.value for t in out.organisations.triples
-              if t.predicate.value.endswith("#prefLabel")}
+    labels = {
+        t.subject.value: t.object.value for t in out.organisations.triples if t.predicate.value.endswith("#prefLabel")
+    }
     out.minted = [(relative(iri), labels.get(iri, "")) for iri in minted]
     return out
 
@@ -120,8 +127,9 @@ class _Writer(CardParts):
             try:
                 g.add(self.doc, "foaf:page", iri(p.source_url))
             except ValueError:
-                self.out.problems.append(Problem(p.where.at("sourceUrl"), "adresse web invalide",
-                                                 "invalid web address", value=p.source_url))
+                self.out.problems.append(
+                    Problem(p.where.at("sourceUrl"), "adresse web invalide", "invalid web address", value=p.source_url)
+                )
         elif not p.source_title:
             g.add(self.doc, "dct:identifier", literal(p.source_file, "string"))
         self.locate(self.doc, p.where.at("sourceTitre"))
@@ -131,8 +139,9 @@ class _Writer(CardParts):
         node = self.base + "/deliberation"
         from essgraph.intake.model import Org
 
-        body = self.resolver.organisation(Org(p.body, type="instance-municipale", unit=True),
-                                          p.where.at("instanceDeliberation"))
+        body = self.resolver.organisation(
+            Org(p.body, type="instance-municipale", unit=True), p.where.at("instanceDeliberation")
+        )
         g.add(self.base, "ess:adoptedBy", node)
         g.add(node, "rdf:type", term("ess:Deliberation"))
         g.add(node, "ess:body", body)
@@ -149,7 +158,7 @@ class _Writer(CardParts):
         todo = [("", self.base)]
         while todo:
             parent_key, parent_iri = todo.pop(0)
-            siblings = sorted(children.get(parent_key, []), key=lambda s: (s.position or 0))
+            siblings = sorted(children.get(parent_key, []), key=lambda s: s.position or 0)
             used: set[str] = set()
             for position, s in enumerate(siblings, 1):
                 if parent_key:
@@ -161,8 +170,14 @@ class _Writer(CardParts):
                 else:
                     node = f"{self.base}/axis/{quote(slug(s.number) or s.key, safe='')}"
                     if node in self.sections.values():
-                        self.out.problems.append(Problem(s.where.at("numero"), "deux axes portent ce numéro",
-                                                         "two axes have this number", value=s.number))
+                        self.out.problems.append(
+                            Problem(
+                                s.where.at("numero"),
+                                "deux axes portent ce numéro",
+                                "two axes have this number",
+                                value=s.number,
+                            )
+                        )
                 self.sections[s.key] = node
                 self.locate(node, s.where)
                 g.add(parent_iri, "ess:hasSection", node)
@@ -191,17 +206,24 @@ class _Writer(CardParts):
         g.add(node, "rdfs:label", fr(a.label or a.summary_title or a.title))
         if a.label_en:
             g.add(node, "rdfs:label", en(a.label_en))
-        for prop, value in (("ess:context", a.context), ("dct:description", a.description),
-                            ("ess:methodWording", a.method), ("ess:meansWording", a.means),
-                            ("ess:calendarWording", a.calendar or date_cells(a)),
-                            ("ess:indicatorWording", a.indicator_wording)):
+        for prop, value in (
+            ("ess:context", a.context),
+            ("dct:description", a.description),
+            ("ess:methodWording", a.method),
+            ("ess:meansWording", a.means),
+            ("ess:calendarWording", a.calendar or date_cells(a)),
+            ("ess:indicatorWording", a.indicator_wording),
+        ):
             if value:
                 g.add(node, prop, fr(value))
         self.parts(node, "objective", "ess:objective", "ess:Objective", a.objectives, a.cell("objectifs"))
         self.parts(node, "step", "ess:step", "ess:Step", a.steps, a.cell("etapes"))
         self.calendar(node, a)
-        for prop, scheme, code in (("ess:horizon", "horizon", a.horizon), ("ess:status", "status", a.status),
-                                   ("ess:priority", "priority", a.priority)):
+        for prop, scheme, code in (
+            ("ess:horizon", "horizon", a.horizon),
+            ("ess:status", "status", a.status),
+            ("ess:priority", "priority", a.priority),
+        ):
             if code:
                 g.add(node, prop, concept(scheme, code))
         for code in a.transversal:
@@ -217,9 +239,11 @@ class _Writer(CardParts):
         g.add(node, "ess:sourceLocator", fr(a.locator or self.default_locator(a.where)))
         if a.source_lines:
             g.add(node, "ess:sourceLines", literal(a.source_lines, "string"))
-        notes = [("missing-objective", not a.objectives, "objectifs"),
-                 ("missing-description", not a.description, "description"),
-                 ("missing-indicator", not a.indicators, "indicateursLibelle")]
+        notes = [
+            ("missing-objective", not a.objectives, "objectifs"),
+            ("missing-description", not a.description, "description"),
+            ("missing-indicator", not a.indicators, "indicateursLibelle"),
+        ]
         src = "le tableur" if self.p.origin == "essgraph" else "le tableau Territoires en Transitions"
         src_en = "the spreadsheet" if self.p.origin == "essgraph" else "the Territoires en Transitions sheet"
         n = 0

@@ -33,8 +33,9 @@ class Exporter:
         if not self.ask("ASK { $plan a ess:Plan }"):
             plans = [r["p"].value for r in self.select("SELECT ?p WHERE { ?p a ess:Plan } ORDER BY ?p", plan=False)]
             known = ", ".join(p.rsplit("/", 1)[-1] for p in plans) or "none"
-            raise ConfigError(f"no plan {plan_id!r} in the published build (base {base_iri})",
-                              hint=f"plans published: {known}")
+            raise ConfigError(
+                f"no plan {plan_id!r} in the published build (base {base_iri})", hint=f"plans published: {known}"
+            )
         self.codes: dict[str, str] = {}
 
     # -- queries ------------------------------------------------------------------------------------------------
@@ -51,8 +52,9 @@ class Exporter:
         return list(self.store.query(PREFIXES + query, use_default_graph_as_union=True))
 
     def ask(self, query: str) -> bool:
-        return bool(self.store.query(PREFIXES + query.replace("$plan", str(self.plan)),
-                                     use_default_graph_as_union=True))
+        return bool(
+            self.store.query(PREFIXES + query.replace("$plan", str(self.plan)), use_default_graph_as_union=True)
+        )
 
     def one(self, node, prop: str, lang: str | None = "fr") -> str:
         rows = self.select(f"SELECT ?v WHERE {{ $s {prop} ?v }} ORDER BY ?v", s=node)
@@ -64,11 +66,11 @@ class Exporter:
 
     def code(self, concept, scheme: str) -> str:
         prefix = f"{ESS_SCHEMES}{scheme}/"
-        return concept.value[len(prefix):] if concept.value.startswith(prefix) else ""
+        return concept.value[len(prefix) :] if concept.value.startswith(prefix) else ""
 
     def local(self, node, under: str) -> str:
         prefix = self.base + under
-        return node.value[len(prefix):] if isinstance(node, ox.NamedNode) and node.value.startswith(prefix) else ""
+        return node.value[len(prefix) :] if isinstance(node, ox.NamedNode) and node.value.startswith(prefix) else ""
 
     # -- tables -------------------------------------------------------------------------------------------------
 
@@ -86,17 +88,24 @@ class Exporter:
         place = next(iter(self.all(p, "dct:spatial")), None)
         deliberation = next(iter(self.all(p, "ess:adoptedBy")), None)
         doc = next(iter(self.all(p, "dct:source")), None)
-        row = {"id": self.local(p, "id/plan/"), "nom": one(p, "dct:title"), "sousTitre": one(p, "ess:subtitle"),
-               "dureePrevue": one(p, "ess:plannedDuration", None), "dureeLibelle": one(p, "ess:durationWording")}
+        row = {
+            "id": self.local(p, "id/plan/"),
+            "nom": one(p, "dct:title"),
+            "sousTitre": one(p, "ess:subtitle"),
+            "dureePrevue": one(p, "ess:plannedDuration", None),
+            "dureeLibelle": one(p, "ess:durationWording"),
+        }
         if coll is not None:
             row.update(collectivite=one(coll, "skos:prefLabel"), siren=one(coll, "ess:siren", None))
         if place is not None:
             row.update(territoire=one(place, "skos:prefLabel"), codeInsee=one(place, "dct:identifier", None))
         if deliberation is not None:
             body = next(iter(self.all(deliberation, "ess:body")), None)
-            row.update(dateDeliberation=_date(one(deliberation, "dct:date", None)),
-                       pointOrdreDuJour=one(deliberation, "ess:agendaItem", None),
-                       instanceDeliberation=one(body, "skos:prefLabel") if body is not None else "")
+            row.update(
+                dateDeliberation=_date(one(deliberation, "dct:date", None)),
+                pointOrdreDuJour=one(deliberation, "ess:agendaItem", None),
+                instanceDeliberation=one(body, "skos:prefLabel") if body is not None else "",
+            )
         if doc is not None:
             row.update(sourceTitre=one(doc, "dct:title"))
             page = next(iter(self.all(doc, "foaf:page")), None)
@@ -110,8 +119,11 @@ class Exporter:
         todo = [(self.plan, "")]
         while todo:
             parent, parent_code = todo.pop(0)
-            children = self.select("""SELECT ?s ?pos WHERE { $parent ess:hasSection ?s . OPTIONAL { ?s ess:position ?pos } }
-                                      ORDER BY ?pos ?s""", parent=parent)
+            children = self.select(
+                """SELECT ?s ?pos WHERE { $parent ess:hasSection ?s . OPTIONAL { ?s ess:position ?pos } }
+                                      ORDER BY ?pos ?s""",
+                parent=parent,
+            )
             for n, r in enumerate(children, 1):
                 s = r["s"]
                 number = self.one(s, "skos:notation", None)
@@ -119,8 +131,15 @@ class Exporter:
                 while code in codes.values():
                     code += "b"
                 codes[s.value] = code
-                rows.append({"code": code, "parent": parent_code, "numero": number, "nom": self.one(s, "rdfs:label"),
-                             "position": int(r["pos"].value) if r["pos"] is not None else n})
+                rows.append(
+                    {
+                        "code": code,
+                        "parent": parent_code,
+                        "numero": number,
+                        "nom": self.one(s, "rdfs:label"),
+                        "position": int(r["pos"].value) if r["pos"] is not None else n,
+                    }
+                )
                 todo.append((s, code))
         return rows, codes
 
@@ -132,28 +151,45 @@ class Exporter:
     def action(self, a, number: str, sections: dict) -> tuple[dict, dict]:
         one, all_ = self.one, self.all
         section = next(iter(all_(a, "ess:section")), None)
-        row = {"numero": number, "numeroImprime": one(a, "ess:printedNumber", None),
-               "axe": sections.get(section.value, "") if section is not None else "", "nom": one(a, "dct:title"),
-               "titreSynthese": one(a, "ess:summaryTitle"), "libelle": one(a, "rdfs:label", "fr"),
-               "libelleEn": one(a, "rdfs:label", "en"), "contexte": one(a, "ess:context"),
-               "description": one(a, "dct:description"), "methode": one(a, "ess:methodWording"),
-               "moyens": one(a, "ess:meansWording"), "calendrier": one(a, "ess:calendarWording"),
-               "indicateursLibelle": one(a, "ess:indicatorWording"), "repereSource": one(a, "ess:sourceLocator"),
-               "lignesSource": one(a, "ess:sourceLines", None)}
+        row = {
+            "numero": number,
+            "numeroImprime": one(a, "ess:printedNumber", None),
+            "axe": sections.get(section.value, "") if section is not None else "",
+            "nom": one(a, "dct:title"),
+            "titreSynthese": one(a, "ess:summaryTitle"),
+            "libelle": one(a, "rdfs:label", "fr"),
+            "libelleEn": one(a, "rdfs:label", "en"),
+            "contexte": one(a, "ess:context"),
+            "description": one(a, "dct:description"),
+            "methode": one(a, "ess:methodWording"),
+            "moyens": one(a, "ess:meansWording"),
+            "calendrier": one(a, "ess:calendarWording"),
+            "indicateursLibelle": one(a, "ess:indicatorWording"),
+            "repereSource": one(a, "ess:sourceLocator"),
+            "lignesSource": one(a, "ess:sourceLines", None),
+        }
         row["objectifs"] = "\n".join(self.ordered(a, "ess:objective"))
         row["etapes"] = "\n".join(self.ordered(a, "ess:step"))
         row.update(self.calendar(a))
-        for column, prop, scheme in (("horizon", "ess:horizon", "horizon"), ("phaseStatut", "ess:status", "status"),
-                                     ("priorite", "ess:priority", "priority")):
+        for column, prop, scheme in (
+            ("horizon", "ess:horizon", "horizon"),
+            ("phaseStatut", "ess:status", "status"),
+            ("priorite", "ess:priority", "priority"),
+        ):
             row[column] = ", ".join(self.code(c, scheme) for c in all_(a, prop))
-        for column, prop, scheme in (("leviers", "ess:lever", "lever"), ("champs", "ess:field", "field"),
-                                     ("transversalite", "ess:transversalWith", "transversality")):
+        for column, prop, scheme in (
+            ("leviers", "ess:lever", "lever"),
+            ("champs", "ess:field", "field"),
+            ("transversalite", "ess:transversalWith", "transversality"),
+        ):
             row[column] = ", ".join(self.code(c, scheme) for c in all_(a, prop))
         row["ciblesOdd"] = ", ".join(c.value.rsplit("/", 1)[-1] for c in all_(a, "ess:sdgTarget"))
         row["basesLegalesLibelle"] = "\n".join(v.value for v in all_(a, "ess:legalBasisWording"))
-        parts = {"partenaires": self.partners(a, number), "indicateurs": self.indicators(a, number),
-                 "bases_legales": [{"action": number, "texte": self.legal_name(t.value)}
-                                   for t in all_(a, "ess:legalBasis")]}
+        parts = {
+            "partenaires": self.partners(a, number),
+            "indicateurs": self.indicators(a, number),
+            "bases_legales": [{"action": number, "texte": self.legal_name(t.value)} for t in all_(a, "ess:legalBasis")],
+        }
         budgets = self.budgets(a, number)
         total = next((i for i, b in enumerate(budgets) if _is_total(b)), None)
         if total is not None:  # the planned total goes back to its column of the actions table
@@ -162,8 +198,11 @@ class Exporter:
         return row, parts
 
     def ordered(self, a, prop: str) -> list[str]:
-        rows = self.select(f"""SELECT ?label ?pos WHERE {{ $a {prop} ?x . ?x rdfs:label ?label ; ess:position ?pos .
-                               FILTER (LANGMATCHES(LANG(?label), "fr")) }} ORDER BY ?pos""", a=a)
+        rows = self.select(
+            f"""SELECT ?label ?pos WHERE {{ $a {prop} ?x . ?x rdfs:label ?label ; ess:position ?pos .
+                               FILTER (LANGMATCHES(LANG(?label), "fr")) }} ORDER BY ?pos""",
+            a=a,
+        )
         return [r["label"].value for r in rows]
 
     def calendar(self, a) -> dict:
@@ -172,37 +211,54 @@ class Exporter:
             return {"dateDebutPrevisionnelle": _date(days[0].value), "dateFinPrevisionnelle": _date(days[0].value)}
         if days:
             return {}
-        rows = self.select("""SELECT ?start ?end WHERE { $a ess:scheduledInterval ?i .
+        rows = self.select(
+            """SELECT ?start ?end WHERE { $a ess:scheduledInterval ?i .
                                OPTIONAL { ?i time:hasBeginning/time:inXSDDate ?start }
-                               OPTIONAL { ?i time:hasEnd/time:inXSDDate ?end } }""", a=a)
+                               OPTIONAL { ?i time:hasEnd/time:inXSDDate ?end } }""",
+            a=a,
+        )
         if not rows or rows[0]["start"] is None:  # an interval without a day to start from is not carried
             return {}
         end = rows[0]["end"]
-        return {"dateDebutPrevisionnelle": _date(rows[0]["start"].value),
-                "dateFinPrevisionnelle": _date(end.value) if end is not None else None}
+        return {
+            "dateDebutPrevisionnelle": _date(rows[0]["start"].value),
+            "dateFinPrevisionnelle": _date(end.value) if end is not None else None,
+        }
 
     def partners(self, a, number: str) -> list[dict]:
-        rows = self.select("""SELECT ?agent ?wording ?pos ?role WHERE { $a prov:qualifiedAssociation ?i .
+        rows = self.select(
+            """SELECT ?agent ?wording ?pos ?role WHERE { $a prov:qualifiedAssociation ?i .
                                ?i prov:agent ?agent ; ess:sourceWording ?wording ; ess:position ?pos .
-                               OPTIONAL { ?i prov:hadRole ?role } } ORDER BY ?pos""", a=a)
+                               OPTIONAL { ?i prov:hadRole ?role } } ORDER BY ?pos""",
+            a=a,
+        )
         out = []
         for r in rows:
             agent = r["agent"]
             types = [self.code(t, "organisation-type") for t in self.all(agent, "ess:organisationType")]
-            out.append({"action": number, "organisation": r["wording"].value,
-                        "organisationId": self.local(agent, "id/organisation/"),
-                        "siren": self.one(agent, "ess:siren", None), "type": types[0] if types else "",
-                        "role": self.code(r["role"], "role") if r["role"] is not None else ""})
+            out.append(
+                {
+                    "action": number,
+                    "organisation": r["wording"].value,
+                    "organisationId": self.local(agent, "id/organisation/"),
+                    "siren": self.one(agent, "ess:siren", None),
+                    "type": types[0] if types else "",
+                    "role": self.code(r["role"], "role") if r["role"] is not None else "",
+                }
+            )
         return out
 
     def budgets(self, a, number: str) -> list[dict]:
-        rows = self.select("""SELECT ?m ?amount ?value ?currency ?unit ?label ?wording WHERE {
+        rows = self.select(
+            """SELECT ?m ?amount ?value ?currency ?unit ?label ?wording WHERE {
                                 $a ess:means ?m . ?m a ess:FinancialResource ; ess:amount ?amount .
                                 ?amount schema:value ?value ; schema:currency ?currency .
                                 OPTIONAL { ?amount schema:unitCode ?unit }
                                 OPTIONAL { ?m rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "fr")) }
                                 OPTIONAL { ?amount ess:wording ?wording }
-                                FILTER NOT EXISTS { ?amount schema:minValue|schema:maxValue ?range } }""", a=a)
+                                FILTER NOT EXISTS { ?amount schema:minValue|schema:maxValue ?range } }""",
+            a=a,
+        )
         out = []
         for r in sorted(rows, key=lambda r: _means_key(r["m"].value)):
             unit = r["unit"].value if r["unit"] is not None else ""
@@ -214,28 +270,43 @@ class Exporter:
             section = next(iter(self.all(amount, "ess:expenditureType")), None)
             label = r["label"].value if r["label"] is not None else ""
             wording = r["wording"].value if r["wording"] is not None else ""
-            out.append({"action": number, "montant": _number(r["value"].value), "devise": r["currency"].value,
-                        "periode": PERIODS.get(unit, ""), "annee": _year(self.one(amount, "ess:fiscalYear", None)),
-                        "nature": self.code(stage, "budget-stage") if stage is not None else "",
-                        "section": self.code(section, "expenditure-type") if section is not None else "",
-                        "financeur": self.one(funder, "skos:prefLabel") if funder is not None else "",
-                        "financeurSiren": self.one(funder, "ess:siren", None) if funder is not None else "",
-                        "libelle": label, "libelleMontant": wording if wording != label else ""})
+            out.append(
+                {
+                    "action": number,
+                    "montant": _number(r["value"].value),
+                    "devise": r["currency"].value,
+                    "periode": PERIODS.get(unit, ""),
+                    "annee": _year(self.one(amount, "ess:fiscalYear", None)),
+                    "nature": self.code(stage, "budget-stage") if stage is not None else "",
+                    "section": self.code(section, "expenditure-type") if section is not None else "",
+                    "financeur": self.one(funder, "skos:prefLabel") if funder is not None else "",
+                    "financeurSiren": self.one(funder, "ess:siren", None) if funder is not None else "",
+                    "libelle": label,
+                    "libelleMontant": wording if wording != label else "",
+                }
+            )
         return out
 
     def indicators(self, a, number: str) -> list[dict]:
-        rows = self.select("""SELECT ?i ?label ?pos WHERE { $a ess:resultIndicator ?i . ?i rdfs:label ?label ;
-                               ess:position ?pos FILTER (LANGMATCHES(LANG(?label), "fr")) } ORDER BY ?pos""", a=a)
+        rows = self.select(
+            """SELECT ?i ?label ?pos WHERE { $a ess:resultIndicator ?i . ?i rdfs:label ?label ;
+                               ess:position ?pos FILTER (LANGMATCHES(LANG(?label), "fr")) } ORDER BY ?pos""",
+            a=a,
+        )
         out = []
         for r in rows:
             row = {"action": number, "nom": r["label"].value}
             target = next(iter(self.all(r["i"], "ess:target")), None)
             if target is not None:
-                row.update(cible=self.one(target, "ess:wording"), dateCible=_date(self.one(target, "ess:targetDate", None)))
+                row.update(
+                    cible=self.one(target, "ess:wording"), dateCible=_date(self.one(target, "ess:targetDate", None))
+                )
                 value = next(iter(self.all(target, "ess:targetValue")), None)
                 if value is not None and self.one(value, "schema:value", None):
-                    row.update(valeurCible=_number(self.one(value, "schema:value", None)),
-                               unite=self.one(value, "schema:unitText"))
+                    row.update(
+                        valeurCible=_number(self.one(value, "schema:value", None)),
+                        unite=self.one(value, "schema:unitText"),
+                    )
             out.append(row)
         return out
 
@@ -245,8 +316,12 @@ class Exporter:
 
 
 def _is_total(b: dict) -> bool:
-    return (b["libelle"] == DEFAULT_BUDGET_LABEL and b["nature"] == "previsionnel" and b["devise"] == "EUR"
-            and not (b["periode"] or b["annee"] or b["section"] or b["financeur"] or b["libelleMontant"]))
+    return (
+        b["libelle"] == DEFAULT_BUDGET_LABEL
+        and b["nature"] == "previsionnel"
+        and b["devise"] == "EUR"
+        and not (b["periode"] or b["annee"] or b["section"] or b["financeur"] or b["libelleMontant"])
+    )
 
 
 def _card_key(number: str) -> tuple:

@@ -17,8 +17,10 @@ from essgraph.intake.reference import LOCAL
 from essgraph.rdf.namespaces import ESS_SCHEMES, PREFIXES
 
 XSD = PREFIXES["xsd"]
-TURTLE_PREFIXES = {k: PREFIXES[k] for k in ("ess", "rdf", "rdfs", "xsd", "skos", "dct", "foaf", "org", "prov",
-                                             "time", "schema", "oa", "sdg")}
+TURTLE_PREFIXES = {
+    k: PREFIXES[k]
+    for k in ("ess", "rdf", "rdfs", "xsd", "skos", "dct", "foaf", "org", "prov", "time", "schema", "oa", "sdg")
+}
 
 
 def iri(value: str) -> ox.NamedNode:

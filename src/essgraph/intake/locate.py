@@ -19,11 +19,21 @@ from essgraph.rdf.namespaces import PREFIXES
 
 #: the template column a result's path stands for, on an action or plan row
 PATH_COLUMNS = {
-    "ess:lever": "leviers", "ess:field": "champs", "ess:sdgTarget": "ciblesOdd", "dct:title": "nom",
-    "ess:objective": "objectifs", "dct:description": "description", "ess:resultIndicator": "indicateurs",
-    "prov:qualifiedAssociation": "partenaires", "ess:involvedOrganisation": "partenaires",
-    "ess:cardNumber": "numero", "ess:section": "axe", "ess:legalBasis": "bases_legales",
-    "ess:collectivite": "collectivite", "dct:spatial": "territoire", "ess:qualityNote": "",
+    "ess:lever": "leviers",
+    "ess:field": "champs",
+    "ess:sdgTarget": "ciblesOdd",
+    "dct:title": "nom",
+    "ess:objective": "objectifs",
+    "dct:description": "description",
+    "ess:resultIndicator": "indicateurs",
+    "prov:qualifiedAssociation": "partenaires",
+    "ess:involvedOrganisation": "partenaires",
+    "ess:cardNumber": "numero",
+    "ess:section": "axe",
+    "ess:legalBasis": "bases_legales",
+    "ess:collectivite": "collectivite",
+    "dct:spatial": "territoire",
+    "ess:qualityNote": "",
 }
 SH_MESSAGE = "http://www.w3.org/ns/shacl#message"
 
@@ -72,7 +82,7 @@ class Locator:
     def where(self, focus: str, path: str = "") -> Where | None:
         if not focus.startswith(self.base):
             return None
-        node = focus[len(self.base):]
+        node = focus[len(self.base) :]
         while node:
             found = self.locations.get(node)
             if found is not None:
@@ -97,8 +107,9 @@ class Locator:
         fr = (self.french_messages.french(result.message) if self.french_messages else "") or result.message
         severity = ERROR if result.severity == "Violation" else WARNING
         value = result.value if result.value not in ("", "[]") else ""
-        return Problem(where, f"{fr} [{result.focus}]", f"{result.message} [{result.focus}]", value=value,
-                       severity=severity)
+        return Problem(
+            where, f"{fr} [{result.focus}]", f"{result.message} [{result.focus}]", value=value, severity=severity
+        )
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

@@ -11,7 +11,10 @@ import re
 from essgraph.intake.problems import ERROR, Problem, Where, column_letter
 
 TYPES = {
-    "date": ("une date JJ/MM/AAAA qui existe (par exemple 15/02/2024)", "a date DD/MM/YYYY that exists (e.g. 15/02/2024)"),
+    "date": (
+        "une date JJ/MM/AAAA qui existe (par exemple 15/02/2024)",
+        "a date DD/MM/YYYY that exists (e.g. 15/02/2024)",
+    ),
     "number": ("un nombre, en chiffres (12000 ou 12 000)", "a number, in digits (12000 or 12 000)"),
     "integer": ("un nombre entier", "a whole number"),
     "year": ("une année à 4 chiffres", "a 4-digit year"),
@@ -43,29 +46,46 @@ def explain(error, column_type: str = "") -> tuple[str, str] | None:
             return "cette cellule est obligatoire", "this cell is required"
         if name == "enum":
             codes = _enum_list(value)
-            return (f"valeur inconnue : utilisez un de ces codes : {codes}",
-                    f"unknown value: use one of these codes: {codes}")
+            return (
+                f"valeur inconnue : utilisez un de ces codes : {codes}",
+                f"unknown value: use one of these codes: {codes}",
+            )
         if name == "pattern":
-            return "la valeur n'a pas la forme attendue (voir la feuille Lisez-moi)", \
-                f"the value does not have the expected form (pattern {value}; see the Lisez-moi sheet)"
+            return (
+                "la valeur n'a pas la forme attendue (voir la feuille Lisez-moi)",
+                f"the value does not have the expected form (pattern {value}; see the Lisez-moi sheet)",
+            )
         if name in ("minimum", "exclusiveMinimum"):
             return f"la valeur doit être au moins {value}", f"the value must be at least {value}"
         return f"la valeur ne respecte pas la contrainte {name} ({value})", f"the value breaks the {name} constraint"
     if kind == "primary-key":
-        return ("cette valeur est déjà utilisée plus haut dans la feuille : elle doit être unique",
-                "this value is already used higher up in the sheet: it must be unique")
+        return (
+            "cette valeur est déjà utilisée plus haut dans la feuille : elle doit être unique",
+            "this value is already used higher up in the sheet: it must be unique",
+        )
     if kind == "foreign-key":
         table = error.reference_name or "la même table"
         key = ", ".join(error.reference_field_names)
-        return (f"aucune ligne de la table « {table} » n'a cette valeur dans sa colonne « {key} »",
-                f"no row of the table \"{table or 'same table'}\" has this value in its column \"{key}\"")
+        return (
+            f"aucune ligne de la table « {table} » n'a cette valeur dans sa colonne « {key} »",
+            f'no row of the table "{table or "same table"}" has this value in its column "{key}"',
+        )
     if kind == "extra-cell":
-        return ("cette cellule n'a pas d'en-tête de colonne : elle est en trop",
-                "this cell has no column header: it is one too many")
+        return (
+            "cette cellule n'a pas d'en-tête de colonne : elle est en trop",
+            "this cell has no column header: it is one too many",
+        )
     if kind == "missing-cell":
         return None
-    if kind in ("blank-row", "missing-label", "extra-label", "incorrect-label", "blank-label", "duplicate-label",
-                "blank-header"):
+    if kind in (
+        "blank-row",
+        "missing-label",
+        "extra-label",
+        "incorrect-label",
+        "blank-label",
+        "duplicate-label",
+        "blank-header",
+    ):
         return None  # blank rows are skipped; headers are checked by the reader itself
     return (f"erreur de lecture : {error.message}", f"read error: {error.message}")
 
@@ -74,31 +94,44 @@ def _rule(key: str, detail: str) -> tuple[str, str]:
     if key == "unknown-code":
         item, scheme = detail.split("|", 1)
         where = "des cibles ODD des données de référence" if scheme == "sdg" else f"de la liste « {scheme} »"
-        where_en = "of the SDG targets of the reference data" if scheme == "sdg" else f"of the \"{scheme}\" list"
-        return (f"« {item} » n'est pas un code {where} (feuille Lisez-moi) ; séparez les codes par des virgules",
-                f"\"{item}\" is not a code {where_en} (Lisez-moi sheet); separate codes with commas")
+        where_en = "of the SDG targets of the reference data" if scheme == "sdg" else f'of the "{scheme}" list'
+        return (
+            f"« {item} » n'est pas un code {where} (feuille Lisez-moi) ; séparez les codes par des virgules",
+            f'"{item}" is not a code {where_en} (Lisez-moi sheet); separate codes with commas',
+        )
     if key == "before-start":
-        return (f"cette date est avant la date de début (colonne « {detail} »)",
-                f"this date is before the start date (column \"{detail}\")")
+        return (
+            f"cette date est avant la date de début (colonne « {detail} »)",
+            f'this date is before the start date (column "{detail}")',
+        )
     if key == "needed-with":
-        return (f"cette cellule est obligatoire quand la colonne « {detail} » est remplie",
-                f"this cell is required when the column \"{detail}\" is filled")
+        return (
+            f"cette cellule est obligatoire quand la colonne « {detail} » est remplie",
+            f'this cell is required when the column "{detail}" is filled',
+        )
     if key == "axis-number":
-        return ("un axe (sans section parente) a un numéro : remplissez cette cellule",
-                "an axis (no parent section) has a number: fill this cell")
+        return (
+            "un axe (sans section parente) a un numéro : remplissez cette cellule",
+            "an axis (no parent section) has a number: fill this cell",
+        )
     if key == "unknown-legal-text":
-        return (f"« {detail} » : texte juridique inconnu des données de référence : donnez son nom court "
-                "(« Loi ESS »...) ou son adresse ELI / Légifrance, ou ajoutez-le à data/reference/legal-texts.ttl",
-                f"\"{detail}\": legal text not in the reference data: give its short name (\"Loi ESS\"...) or its "
-                "ELI / Légifrance address, or add it to data/reference/legal-texts.ttl")
+        return (
+            f"« {detail} » : texte juridique inconnu des données de référence : donnez son nom court "
+            "(« Loi ESS »...) ou son adresse ELI / Légifrance, ou ajoutez-le à data/reference/legal-texts.ttl",
+            f'"{detail}": legal text not in the reference data: give its short name ("Loi ESS"...) or its '
+            "ELI / Légifrance address, or add it to data/reference/legal-texts.ttl",
+        )
     if key == "ambiguous-legal-text":
-        return (f"plusieurs textes juridiques s'appellent « {detail} » : donnez son adresse ELI",
-                f"several legal texts are called \"{detail}\": give its ELI address")
+        return (
+            f"plusieurs textes juridiques s'appellent « {detail} » : donnez son adresse ELI",
+            f'several legal texts are called "{detail}": give its ELI address',
+        )
     return (f"règle {key} non respectée ({detail})", f"rule {key} broken ({detail})")
 
 
-def problem(error, file: str, sheet: str, labels: list[str], types: dict[str, str],
-            primary_key: tuple[str, ...] = ()) -> Problem | None:
+def problem(
+    error, file: str, sheet: str, labels: list[str], types: dict[str, str], primary_key: tuple[str, ...] = ()
+) -> Problem | None:
     """The problem a Frictionless error of a sheet (or CSV file) is; ``labels`` are its header cells."""
     column, letter, value = "", "", ""
     if getattr(error, "field_name", None):

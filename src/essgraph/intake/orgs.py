@@ -25,7 +25,7 @@ ORG_TYPES_OF_UNITS = ("service-municipal", "instance-municipale")
 class Resolver:
     ref: Reference
     territory: str
-    graph: Graph = field(default_factory=Graph)        # what is minted: organisations.ttl
+    graph: Graph = field(default_factory=Graph)  # what is minted: organisations.ttl
     problems: list[Problem] = field(default_factory=list)
     collectivite: str = ""
     minted: dict[tuple, str] = field(default_factory=dict)
@@ -43,11 +43,17 @@ class Resolver:
         if len(candidates) == 1:
             return self._seen(next(iter(candidates)), org)
         if len(candidates) > 1:
-            self.problems.append(Problem(
-                where, f"plusieurs organisations des données de référence portent ce nom ({', '.join(sorted(candidates))}) : "
-                "une nouvelle est créée ; donnez son SIREN ou son identifiant pour désigner l'une d'elles",
-                f"several organisations of the reference data have this name ({', '.join(sorted(candidates))}): a new "
-                "one is made; give its SIREN or identifier to name one of them", value=org.name, severity=WARNING))
+            self.problems.append(
+                Problem(
+                    where,
+                    f"plusieurs organisations des données de référence portent ce nom ({', '.join(sorted(candidates))}) : "
+                    "une nouvelle est créée ; donnez son SIREN ou son identifiant pour désigner l'une d'elles",
+                    f"several organisations of the reference data have this name ({', '.join(sorted(candidates))}): a new "
+                    "one is made; give its SIREN or identifier to name one of them",
+                    value=org.name,
+                    severity=WARNING,
+                )
+            )
         return self._mint(org, unit)
 
     def _by_name(self, name: str, unit: bool) -> set[str]:

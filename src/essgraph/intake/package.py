@@ -18,8 +18,11 @@ from essgraph.intake.reference import Reference
 from essgraph.intake.schema import TABLES, Column, Table
 
 DATE_FORMAT = "%d/%m/%Y"
-LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
-           "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+LICENCE = {
+    "name": "etalab-2.0",
+    "title": "Licence Ouverte / Open Licence version 2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
 
 
 def field_descriptor(col: Column, ref: Reference) -> dict:
@@ -45,8 +48,10 @@ def table_schema(table: Table, ref: Reference) -> dict:
     if table.primary_key:
         schema["primaryKey"] = list(table.primary_key)
     if table.foreign_keys:
-        schema["foreignKeys"] = [{"fields": [col], "reference": {"resource": other, "fields": [key]}}
-                                 for col, other, key in table.foreign_keys]
+        schema["foreignKeys"] = [
+            {"fields": [col], "reference": {"resource": other, "fields": [key]}}
+            for col, other, key in table.foreign_keys
+        ]
     return schema
 
 
@@ -65,8 +70,11 @@ def sheet_schema(table: Table, labels: list[str], ref: Reference, tables: set[st
     schema: dict = {"fields": fields, "missingValues": [""]}
     if table.primary_key and set(table.primary_key) <= names:
         schema["primaryKey"] = list(table.primary_key)
-    keys = [{"fields": [col], "reference": {"resource": other, "fields": [key]}}
-            for col, other, key in table.foreign_keys if col in names and (other == "" or other in tables)]
+    keys = [
+        {"fields": [col], "reference": {"resource": other, "fields": [key]}}
+        for col, other, key in table.foreign_keys
+        if col in names and (other == "" or other in tables)
+    ]
     if keys:
         schema["foreignKeys"] = keys
     return schema
@@ -78,15 +86,24 @@ def datapackage(ref: Reference) -> dict:
         "name": "essgraph-plan",
         "title": "Plan d'action ESS d'une collectivité (modèle essgraph)",
         "description": "Un plan municipal d'économie sociale et solidaire, tel qu'essgraph le publie en données "
-                       "liées : le plan, ses axes, ses actions, leurs partenaires, budgets, indicateurs et bases "
-                       "légales. Une table par fichier CSV (ou par feuille d'un classeur XLSX ou ODS).",
+        "liées : le plan, ses axes, ses actions, leurs partenaires, budgets, indicateurs et bases "
+        "légales. Une table par fichier CSV (ou par feuille d'un classeur XLSX ou ODS).",
         "licenses": [LICENCE],
         "keywords": ["économie sociale et solidaire", "plan d'action", "collectivité"],
-        "resources": [{
-            "name": t.name, "path": f"{t.name}.csv", "title": t.title, "description": t.description,
-            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": table_schema(t, ref),
-        } for t in TABLES],
+        "resources": [
+            {
+                "name": t.name,
+                "path": f"{t.name}.csv",
+                "title": t.title,
+                "description": t.description,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema(t, ref),
+            }
+            for t in TABLES
+        ],
     }
 
 
@@ -117,6 +134,7 @@ def codes_rule(column: str, scheme: str, known: Callable[[], set[str]]) -> Rule:
         for item in split_list(values.get(column)):
             if item not in known():
                 yield column, "unknown-code", f"{item}|{scheme}"
+
     return rule
 
 
@@ -125,6 +143,7 @@ def after_rule(start: str, end: str) -> Rule:
         first, last = values.get(start), values.get(end)
         if first is not None and last is not None and last < first:
             yield end, "before-start", start
+
     return rule
 
 
@@ -132,6 +151,7 @@ def needs_rule(filled: str, needed: str) -> Rule:
     def rule(values: dict):
         if values.get(filled) not in (None, "") and values.get(needed) in (None, ""):
             yield needed, "needed-with", filled
+
     return rule
 
 
@@ -142,11 +162,13 @@ def axis_number_rule(values: dict):
 
 def legal_rule(ref: Reference, column: str) -> Rule:
     """Each legal text of ``column`` (comma-separated) names one text of the reference data."""
+
     def rule(values: dict):
         for text in split_list(values.get(column)):
             found = ref.legal_text(text)
             if len(found) != 1:
                 yield column, "unknown-legal-text" if not found else "ambiguous-legal-text", text
+
     return rule
 
 

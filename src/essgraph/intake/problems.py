@@ -38,7 +38,7 @@ class Where:
         return replace(self, column=column, letter=letter)
 
     def text(self, lang: str) -> str:
-        sheet, row, column = (("feuille", "ligne", "colonne") if lang == "fr" else ("sheet", "row", "column"))
+        sheet, row, column = ("feuille", "ligne", "colonne") if lang == "fr" else ("sheet", "row", "column")
         parts = [self.file]
         if self.sheet:
             parts.append(f"{sheet} « {self.sheet} »" if lang == "fr" else f'{sheet} "{self.sheet}"')
@@ -98,9 +98,10 @@ class IntakeDataError(EssgraphError):
     def __init__(self, problems: list[Problem], what: str = "the workbook"):
         self.problems = sorted(problems, key=lambda p: (p.severity != ERROR, sort_key(p)))
         errors = sum(1 for p in problems if p.severity == ERROR)
-        super().__init__(f"{what}: {errors} problem(s) to fix; nothing was converted or published\n"
-                         + report(self.problems),
-                         hint="fix the cells named above and run the command again")
+        super().__init__(
+            f"{what}: {errors} problem(s) to fix; nothing was converted or published\n" + report(self.problems),
+            hint="fix the cells named above and run the command again",
+        )
 
 
 class WorkbookUnreadable(EssgraphError):

@@ -37,8 +37,12 @@ def convert_file(path: Path, ref: Reference, fmt: str = "auto", plan_id: str = "
     if not path.exists():
         raise WorkbookUnreadable(Where(str(path)), "fichier introuvable", "no such file")
     if fmt not in FORMATS:
-        raise WorkbookUnreadable(Where(path.name), f"format inconnu « {fmt} »", f"unknown format {fmt!r}",
-                                 hint="use --format essgraph or --format tet")
+        raise WorkbookUnreadable(
+            Where(path.name),
+            f"format inconnu « {fmt} »",
+            f"unknown format {fmt!r}",
+            hint="use --format essgraph or --format tet",
+        )
     fmt = detect(path) if fmt == "auto" else fmt
     note = None
     if fmt == "tet":
@@ -66,5 +70,8 @@ def convert_file(path: Path, ref: Reference, fmt: str = "auto", plan_id: str = "
 def _no_id(where: Where):
     from essgraph.intake.problems import Problem
 
-    return Problem(where.at("id"), "le plan n'a pas d'identifiant : remplissez la colonne id ou passez --plan-id",
-                   "the plan has no identifier: fill the id column or pass --plan-id")
+    return Problem(
+        where.at("id"),
+        "le plan n'a pas d'identifiant : remplissez la colonne id ou passez --plan-id",
+        "the plan has no identifier: fill the id column or pass --plan-id",
+    )

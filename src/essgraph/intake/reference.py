@@ -21,12 +21,23 @@ from essgraph.rdf.parse import read_quads
 LOCAL = "https://essgraph.invalid/local/"
 
 #: schemes whose codes are template enums (scheme -> what it says, for the schema descriptions)
-SCHEMES = ("lever", "field", "role", "horizon", "status", "priority", "organisation-type", "transversality",
-           "budget-stage", "expenditure-type", "anomaly")
+SCHEMES = (
+    "lever",
+    "field",
+    "role",
+    "horizon",
+    "status",
+    "priority",
+    "organisation-type",
+    "transversality",
+    "budget-stage",
+    "expenditure-type",
+    "anomaly",
+)
 
 
 def relative(iri: str) -> str:
-    return iri[len(LOCAL):] if iri.startswith(LOCAL) else iri
+    return iri[len(LOCAL) :] if iri.startswith(LOCAL) else iri
 
 
 @dataclass
@@ -44,13 +55,13 @@ class Reference:
     org_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     org_sirens: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     org_labels: dict[str, str] = field(default_factory=dict)
-    org_units: dict[str, str] = field(default_factory=dict)         # unit IRI -> the organisation it is a unit of
+    org_units: dict[str, str] = field(default_factory=dict)  # unit IRI -> the organisation it is a unit of
     place_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     place_codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     place_labels: dict[str, str] = field(default_factory=dict)
     legal_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    legal_labels: dict[str, str] = field(default_factory=dict)       # IRI -> short French name
-    legal_pages: dict[str, str] = field(default_factory=dict)        # Légifrance page -> IRI
+    legal_labels: dict[str, str] = field(default_factory=dict)  # IRI -> short French name
+    legal_pages: dict[str, str] = field(default_factory=dict)  # Légifrance page -> IRI
     sdg_targets: set[str] = field(default_factory=set)
 
     def codes(self, scheme: str) -> list[str]:
@@ -81,7 +92,8 @@ class Reference:
 
 
 QUERIES = {
-    "concepts": sparql_prefixes("skos") + """
+    "concepts": sparql_prefixes("skos")
+    + """
         SELECT ?c ?code ?fr ?en WHERE {
           ?c a skos:Concept ; skos:inScheme ?scheme .
           OPTIONAL { ?c skos:notation ?code }
@@ -89,27 +101,31 @@ QUERIES = {
           OPTIONAL { ?c skos:prefLabel ?en FILTER (LANG(?en) = "en") }
           FILTER (STRSTARTS(STR(?c), STR(?scheme)))
         }""",
-    "organisations": sparql_prefixes("skos", "org", "ess") + """
+    "organisations": sparql_prefixes("skos", "org", "ess")
+    + """
         SELECT ?o ?label ?kind ?unitOf WHERE {
           VALUES ?class { org:Organization org:OrganizationalUnit } ?o a ?class .
           { ?o skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label BIND ("name" AS ?kind) }
           UNION { ?o ess:siren ?label BIND ("siren" AS ?kind) }
           OPTIONAL { ?o org:unitOf ?unitOf }
         }""",
-    "places": sparql_prefixes("skos", "dct", "schema", "ess") + """
+    "places": sparql_prefixes("skos", "dct", "schema", "ess")
+    + """
         SELECT ?p ?label ?kind WHERE {
           VALUES ?class { ess:Place schema:Place dct:Location } ?p a ?class .
           { ?p skos:prefLabel|skos:altLabel ?label BIND ("name" AS ?kind) }
           UNION { ?p dct:identifier ?label BIND ("code" AS ?kind) }
         }""",
-    "legal": sparql_prefixes("rdfs", "skos", "eli", "dct") + """
+    "legal": sparql_prefixes("rdfs", "skos", "eli", "dct")
+    + """
         SELECT ?t ?label ?kind WHERE {
           ?t a eli:LegalResource .
           { ?t rdfs:label ?label BIND ("label" AS ?kind) }
           UNION { ?t skos:altLabel|eli:id_local|dct:identifier|eli:is_realized_by/eli:title ?label BIND ("name" AS ?kind) }
           UNION { ?t rdfs:seeAlso ?page BIND (STR(?page) AS ?label) BIND ("page" AS ?kind) }
         }""",
-    "sdg": sparql_prefixes("skos") + """
+    "sdg": sparql_prefixes("skos")
+    + """
         SELECT ?t WHERE { ?t a <http://metadata.un.org/sdg/ontology#Target> }""",
 }
 
@@ -132,7 +148,7 @@ def reference_from_store(store: ox.Store) -> Reference:
         iri = row["c"].value
         if not iri.startswith(ESS_SCHEMES):
             continue
-        scheme, _, code = iri[len(ESS_SCHEMES):].rpartition("/")
+        scheme, _, code = iri[len(ESS_SCHEMES) :].rpartition("/")
         concept = by_scheme[scheme].setdefault(code, Concept(code, code))
         if row["fr"] is not None:
             concept.fr = row["fr"].value

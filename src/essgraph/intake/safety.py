@@ -32,9 +32,11 @@ def check_size(path: Path, label: str) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise WorkbookUnreadable(
-            Where(label), f"fichier trop gros ({size} octets ; au plus {MAX_FILE_BYTES})",
+            Where(label),
+            f"fichier trop gros ({size} octets ; au plus {MAX_FILE_BYTES})",
             f"file too big ({size} bytes; at most {MAX_FILE_BYTES})",
-            hint="a plan is a few hundred kilobytes: check that this is the right file")
+            hint="a plan is a few hundred kilobytes: check that this is the right file",
+        )
 
 
 class _Counted:
@@ -52,9 +54,12 @@ class _Counted:
 
 
 def _bomb(where: Where, detail: str) -> WorkbookUnreadable:
-    return WorkbookUnreadable(where, f"classeur refusé : archive suspecte ({detail})",
-                              f"workbook refused: suspicious archive ({detail})",
-                              hint="save the workbook again from your spreadsheet software")
+    return WorkbookUnreadable(
+        where,
+        f"classeur refusé : archive suspecte ({detail})",
+        f"workbook refused: suspicious archive ({detail})",
+        hint="save the workbook again from your spreadsheet software",
+    )
 
 
 def check_zip(path: Path, label: str) -> None:
@@ -64,8 +69,11 @@ def check_zip(path: Path, label: str) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise WorkbookUnreadable(where, "ce n'est pas un classeur XLSX ou ODS lisible (archive zip invalide)",
-                                 "not a readable XLSX or ODS workbook (invalid zip archive)") from None
+        raise WorkbookUnreadable(
+            where,
+            "ce n'est pas un classeur XLSX ou ODS lisible (archive zip invalide)",
+            "not a readable XLSX or ODS workbook (invalid zip archive)",
+        ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -85,18 +93,25 @@ def check_zip(path: Path, label: str) -> None:
 
 def _scan_xml(stream, name: str, where: Where) -> None:
     try:
-        for _event, element in iterparse(stream, events=("end",), forbid_dtd=True, forbid_entities=True,
-                                         forbid_external=True):
+        for _event, element in iterparse(
+            stream, events=("end",), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        ):
             element.clear()
     except DefusedXmlException:
-        raise WorkbookUnreadable(where, f"classeur refusé : {name} déclare une DTD ou des entités XML",
-                                 f"workbook refused: {name} declares a DTD or XML entities",
-                                 hint="save the workbook again from your spreadsheet software") from None
+        raise WorkbookUnreadable(
+            where,
+            f"classeur refusé : {name} déclare une DTD ou des entités XML",
+            f"workbook refused: {name} declares a DTD or XML entities",
+            hint="save the workbook again from your spreadsheet software",
+        ) from None
     except WorkbookUnreadable:
         raise
     except Exception:  # noqa: BLE001 - any parse failure means the member is not well-formed XML
-        raise WorkbookUnreadable(where, f"classeur illisible : {name} n'est pas du XML bien formé",
-                                 f"unreadable workbook: {name} is not well-formed XML") from None
+        raise WorkbookUnreadable(
+            where,
+            f"classeur illisible : {name} n'est pas du XML bien formé",
+            f"unreadable workbook: {name} is not well-formed XML",
+        ) from None
 
 
 def xlsx_formulas(path: Path) -> dict[tuple[str, int, int], object]:
@@ -133,11 +148,19 @@ def formula_problems(path: Path, label: str):
     for (sheet, row, col), value in sorted(xlsx_formulas(path).items()):
         where = Where(label, sheet, row, "", column_letter(col))
         if value is None:
-            yield Problem(where, "cette cellule contient une formule enregistrée sans sa valeur ; essgraph ne calcule "
-                          "jamais de formule : remplacez-la par sa valeur (collage spécial, valeurs)",
-                          "this cell holds a formula saved without its value; essgraph never computes formulas: "
-                          "replace it with its value (paste special, values)", severity=ERROR)
+            yield Problem(
+                where,
+                "cette cellule contient une formule enregistrée sans sa valeur ; essgraph ne calcule "
+                "jamais de formule : remplacez-la par sa valeur (collage spécial, valeurs)",
+                "this cell holds a formula saved without its value; essgraph never computes formulas: "
+                "replace it with its value (paste special, values)",
+                severity=ERROR,
+            )
         else:
-            yield Problem(where, "formule : la valeur enregistrée avec elle est lue, la formule n'est pas calculée",
-                          "formula: the value saved with it is read, the formula is not computed",
-                          value=str(value), severity=WARNING)
+            yield Problem(
+                where,
+                "formule : la valeur enregistrée avec elle est lue, la formule n'est pas calculée",
+                "formula: the value saved with it is read, the formula is not computed",
+                value=str(value),
+                severity=WARNING,
+            )

@@ -31,9 +31,9 @@ class Prepared:
     """What one build made from the project's workbooks; :meth:`close` removes the generated files."""
 
     folder: Path | None = None
-    origins: dict[Path, str] = field(default_factory=dict)     # generated file -> "workbook#file" label
+    origins: dict[Path, str] = field(default_factory=dict)  # generated file -> "workbook#file" label
     locations: dict[str, Where] = field(default_factory=dict)
-    warnings: list = field(default_factory=list)               # (dataset id, problem)
+    warnings: list = field(default_factory=list)  # (dataset id, problem)
     shapes: tuple[Path, ...] = ()
 
     def locator(self, base_iri: str) -> Locator:
@@ -48,8 +48,19 @@ class Prepared:
         locator = self.locator(base_iri)
         found = [locator.annotate(r) for r in results]
         for ds_id, p in self.warnings:
-            found.append(Result("Warning", p.where.file, "", p.value, p.en, "essgraph intake", ds_id,
-                                location=p.where.text("en"), message_fr=p.fr))
+            found.append(
+                Result(
+                    "Warning",
+                    p.where.file,
+                    "",
+                    p.value,
+                    p.en,
+                    "essgraph intake",
+                    ds_id,
+                    location=p.where.text("en"),
+                    message_fr=p.fr,
+                )
+            )
         return found
 
     def close(self) -> None:

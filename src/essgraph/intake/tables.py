@@ -50,8 +50,8 @@ class Source:
 
     path: Path
     label: str
-    kind: str                                   # "xlsx" | "ods" | "csv"
-    tables: dict[str, Path] = field(default_factory=dict)   # table -> file (the workbook itself for sheets)
+    kind: str  # "xlsx" | "ods" | "csv"
+    tables: dict[str, Path] = field(default_factory=dict)  # table -> file (the workbook itself for sheets)
 
     def resource(self, table: str) -> Resource:
         """A Frictionless resource for ``table`` (a relative path and a base path: Frictionless refuses to copy a
@@ -81,8 +81,9 @@ def sheet_names(path: Path, kind: str) -> list[str]:
 
         return [sheet.name for sheet in ezodf.opendoc(str(path)).sheets]
     except Exception:  # noqa: BLE001 - every reader failure means the same thing for the person
-        raise WorkbookUnreadable(Where(path.name), f"classeur {kind.upper()} illisible",
-                                 f"unreadable {kind.upper()} workbook") from None
+        raise WorkbookUnreadable(
+            Where(path.name), f"classeur {kind.upper()} illisible", f"unreadable {kind.upper()} workbook"
+        ) from None
 
 
 def locate(path: Path) -> Source:
@@ -98,22 +99,29 @@ def locate(path: Path) -> Source:
     else:
         kind = WORKBOOKS.get(path.suffix.lower())
         if kind is None:
-            raise WorkbookUnreadable(Where(label), f"format inconnu « {path.suffix} » : XLSX, ODS ou un dossier de CSV",
-                                     f"unknown format {path.suffix!r}: use XLSX, ODS or a folder of CSV files")
+            raise WorkbookUnreadable(
+                Where(label),
+                f"format inconnu « {path.suffix} » : XLSX, ODS ou un dossier de CSV",
+                f"unknown format {path.suffix!r}: use XLSX, ODS or a folder of CSV files",
+            )
         check_zip(path, label)
         names = sheet_names(path, kind)
         source = Source(path, label, kind, {t.name: path for t in TABLES if t.name in names})
     missing = [t for t in REQUIRED_TABLES if t not in source.tables]
     if missing:
         what = "feuille(s)" if source.kind != "csv" else "fichier(s) CSV"
-        raise WorkbookUnreadable(Where(label), f"{what} manquante(s) : {', '.join(missing)} (modèle essgraph)",
-                                 f"missing table(s): {', '.join(missing)} (essgraph template)",
-                                 hint="start from the template: essgraph template --out plan.xlsx")
+        raise WorkbookUnreadable(
+            Where(label),
+            f"{what} manquante(s) : {', '.join(missing)} (modèle essgraph)",
+            f"missing table(s): {', '.join(missing)} (essgraph template)",
+            hint="start from the template: essgraph template --out plan.xlsx",
+        )
     return source
 
 
-def read_tables(source: Source, ref: Reference, schemas: dict[str, Table] = TABLE
-                ) -> tuple[dict[str, list[Row]], list[Problem]]:
+def read_tables(
+    source: Source, ref: Reference, schemas: dict[str, Table] = TABLE
+) -> tuple[dict[str, list[Row]], list[Problem]]:
     """Validate and read every table of ``source`` (``schemas``: its tables by name): rows, and the problems found."""
     problems: list[Problem] = []
     if source.kind == "xlsx":
@@ -141,8 +149,9 @@ def read_tables(source: Source, ref: Reference, schemas: dict[str, Table] = TABL
         for error in task.errors:
             if getattr(error, "row_number", None) in blank:
                 continue
-            reported = problem(error, source.label, source.sheet_label(task.name), labels[task.name], types,
-                               table.primary_key)
+            reported = problem(
+                error, source.label, source.sheet_label(task.name), labels[task.name], types, table.primary_key
+            )
             if reported is not None:
                 problems.append(reported)
     rows = {name: _rows(package.get_resource(name), source, name, labels[name]) for name in source.tables}
@@ -153,13 +162,16 @@ def _labels(resource: Resource, source: Source, name: str) -> list[str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Resource(path=resource.path, basepath=resource.basepath, format=resource.format,
-                          dialect=resource.dialect) as probe:
+            with Resource(
+                path=resource.path, basepath=resource.basepath, format=resource.format, dialect=resource.dialect
+            ) as probe:
                 return [clean_text(label) for label in probe.header.labels]
     except FrictionlessException as exc:
-        raise WorkbookUnreadable(Where(source.label, source.sheet_label(name)),
-                                 f"feuille illisible : {exc.error.message}", f"unreadable sheet: {exc.error.message}") \
-            from None
+        raise WorkbookUnreadable(
+            Where(source.label, source.sheet_label(name)),
+            f"feuille illisible : {exc.error.message}",
+            f"unreadable sheet: {exc.error.message}",
+        ) from None
 
 
 def _header_problems(table, labels: list[str], where: Where) -> list[Problem]:
@@ -172,12 +184,23 @@ def _header_problems(table, labels: list[str], where: Where) -> list[Problem]:
             found.append(Problem(at, "cet en-tête de colonne apparaît deux fois", "this column header appears twice"))
         seen.add(label)
         if label and label not in names:
-            found.append(Problem(at, "colonne inconnue du modèle : elle est ignorée",
-                                 "column unknown to the template: it is ignored", severity=WARNING))
+            found.append(
+                Problem(
+                    at,
+                    "colonne inconnue du modèle : elle est ignorée",
+                    "column unknown to the template: it is ignored",
+                    severity=WARNING,
+                )
+            )
     for col in table.columns:
         if col.required and col.name not in labels:
-            found.append(Problem(where.at(col.name), f"colonne obligatoire absente : ajoutez l'en-tête « {col.name} »",
-                                 f"required column missing: add the header \"{col.name}\""))
+            found.append(
+                Problem(
+                    where.at(col.name),
+                    f"colonne obligatoire absente : ajoutez l'en-tête « {col.name} »",
+                    f'required column missing: add the header "{col.name}"',
+                )
+            )
     return found
 
 

@@ -30,8 +30,8 @@ class _Builder:
     def __init__(self, plan: Plan, ref: Reference, problems: list[Problem]):
         self.plan, self.ref, self.problems = plan, ref, problems
         self.sections: dict[tuple, Section] = {}
-        self.counts: dict[str, int] = {}          # section key -> actions numbered in it
-        self.actions: dict[tuple, Action] = {}    # (section key, normalised title) -> the last action with it
+        self.counts: dict[str, int] = {}  # section key -> actions numbered in it
+        self.actions: dict[tuple, Action] = {}  # (section key, normalised title) -> the last action with it
         self.unconverted: dict[str, list[int]] = {}
 
     def section(self, path: tuple, cell: str, row: Row, column: str) -> Section:
@@ -43,8 +43,14 @@ class _Builder:
         siblings = [s for k, s in self.sections.items() if k[:-1] == path[:-1]]
         if not number:
             number = (f"{parent.number}." if parent else "") + str(len(siblings) + 1)
-        section = Section("|".join(path), name, at(row, column), parent=parent.key if parent else "", number=number,
-                          position=len(siblings) + 1)
+        section = Section(
+            "|".join(path),
+            name,
+            at(row, column),
+            parent=parent.key if parent else "",
+            number=number,
+            position=len(siblings) + 1,
+        )
         self.sections[path] = section
         self.plan.sections.append(section)
         return section
@@ -53,22 +59,35 @@ class _Builder:
         for row in rows:
             self.row(row)
         for name, numbers in self.unconverted.items():
-            fr, en = NOT_CONVERTED.get(name, ("cellule de sous-action non reprise (une sous-action devient une étape "
-                                              "de son action : seul son titre est gardé)",
-                                              "sub-action cell not converted (a sub-action becomes a step of its "
-                                              "action: only its title is kept)"))
+            fr, en = NOT_CONVERTED.get(
+                name,
+                (
+                    "cellule de sous-action non reprise (une sous-action devient une étape "
+                    "de son action : seul son titre est gardé)",
+                    "sub-action cell not converted (a sub-action becomes a step of its action: only its title is kept)",
+                ),
+            )
             rows_text = ", ".join(str(n) for n in numbers[:10]) + ("..." if len(numbers) > 10 else "")
-            self.problems.append(Problem(Where(self.plan.source_file, rows[0].where.sheet, numbers[0],
-                                               HEADER.get(name, name)),
-                                         f"colonne non reprise ({fr}) ; lignes {rows_text}",
-                                         f"column not converted ({en}); rows {rows_text}", severity=WARNING))
+            self.problems.append(
+                Problem(
+                    Where(self.plan.source_file, rows[0].where.sheet, numbers[0], HEADER.get(name, name)),
+                    f"colonne non reprise ({fr}) ; lignes {rows_text}",
+                    f"column not converted ({en}); rows {rows_text}",
+                    severity=WARNING,
+                )
+            )
 
     def row(self, row: Row) -> None:
         t = row.text
         levels = [(name, t(name)) for name in ("axe", "sousAxe", "sousSousAxe") if t(name)]
         if not levels or levels[0][0] != "axe":
-            self.problems.append(Problem(at(row, "axe"), "l'action n'est rangée dans aucun axe : remplissez « Axe (x) »",
-                                         "the action is in no axis: fill \"Axe (x)\""))
+            self.problems.append(
+                Problem(
+                    at(row, "axe"),
+                    "l'action n'est rangée dans aucun axe : remplissez « Axe (x) »",
+                    'the action is in no axis: fill "Axe (x)"',
+                )
+            )
             return
         path: tuple = ()
         section = None
@@ -90,8 +109,13 @@ class _Builder:
     def new_action(self, row: Row, section: Section, title: str, with_cells: bool) -> Action:
         n = self.counts.get(section.key, 0) + 1
         self.counts[section.key] = n
-        action = Action(f"{section.number}.{n}", section.key, title, at(row, "titre"),
-                        locator=f"{row.where.file}, onglet « {row.where.sheet} », ligne {row.number}")
+        action = Action(
+            f"{section.number}.{n}",
+            section.key,
+            title,
+            at(row, "titre"),
+            locator=f"{row.where.file}, onglet « {row.where.sheet} », ligne {row.number}",
+        )
         self.actions[(section.key, normalised(title))] = action
         self.plan.actions.append(action)
         if with_cells:
@@ -109,8 +133,11 @@ class _Builder:
         a.status = STATUSES.get(t("statut"), "")
         a.priority = PRIORITIES.get(t("priorite"), "")
         a.start, a.end = row.values.get("dateDebut"), row.values.get("dateFin")
-        for column, role, unit in (("structurePilote", "pilote", False), ("servicePilote", "pilote", True),
-                                   ("partenaires", "partenaire", False)):
+        for column, role, unit in (
+            ("structurePilote", "pilote", False),
+            ("servicePilote", "pilote", True),
+            ("partenaires", "partenaire", False),
+        ):
             for name in split_list(t(column)):
                 a.involvements.append(Involvement(Org(name, unit=unit), at(row, column), role))
         if t("financements"):
@@ -119,8 +146,11 @@ class _Builder:
             self.funder(a, row, k)
         total = row.values.get("budget")
         if total is not None:
-            a.budgets.append(Budget(Decimal(total), HEADER["budget"], at(row, "budget"), wording=f"{total} € HT",
-                                    stage="previsionnel"))
+            a.budgets.append(
+                Budget(
+                    Decimal(total), HEADER["budget"], at(row, "budget"), wording=f"{total} € HT", stage="previsionnel"
+                )
+            )
         for name in NOT_CONVERTED:
             if t(name):
                 self.unconverted.setdefault(name, []).append(row.number)
@@ -130,15 +160,29 @@ class _Builder:
         if not name and amount is None:
             return
         if not name:
-            self.problems.append(Problem(at(row, f"financeur{k}"), f"un montant sans financeur : nommez le financeur {k}",
-                                         f"an amount without a funder: name funder {k}", value=""))
+            self.problems.append(
+                Problem(
+                    at(row, f"financeur{k}"),
+                    f"un montant sans financeur : nommez le financeur {k}",
+                    f"an amount without a funder: name funder {k}",
+                    value="",
+                )
+            )
             return
         org = Org(name)
         a.involvements.append(Involvement(org, at(row, f"financeur{k}"), "financeur"))
-        where = Where(row.where.file, row.where.sheet, row.number, HEADER[f"montant{k}"],
-                      row.letters.get(f"montant{k}", ""))
-        a.budgets.append(Budget(Decimal(amount) if amount is not None else None, f"Financeur {k} : {name}", where,
-                                wording=f"{amount} € HT" if amount is not None else "", funder=org))
+        where = Where(
+            row.where.file, row.where.sheet, row.number, HEADER[f"montant{k}"], row.letters.get(f"montant{k}", "")
+        )
+        a.budgets.append(
+            Budget(
+                Decimal(amount) if amount is not None else None,
+                f"Financeur {k} : {name}",
+                where,
+                wording=f"{amount} € HT" if amount is not None else "",
+                funder=org,
+            )
+        )
 
 
 def classify(plan: Plan, rows: list[Row], ref: Reference, problems: list[Problem]) -> None:
@@ -151,10 +195,16 @@ def classify(plan: Plan, rows: list[Row], ref: Reference, problems: list[Problem
         key = row.text("action")
         found = [by_number[key]] if key in by_number else by_title.get(normalised(key), [])
         if len(found) != 1:
-            fr = "aucune action du tableau TeT n'a ce titre ni ce numéro" if not found else \
-                "plusieurs actions ont ce titre : donnez le numéro de l'action (voir la sortie d'essgraph import)"
-            en = "no action of the TeT sheet has this title or number" if not found else \
-                "several actions have this title: give the action's number (see essgraph import's output)"
+            fr = (
+                "aucune action du tableau TeT n'a ce titre ni ce numéro"
+                if not found
+                else "plusieurs actions ont ce titre : donnez le numéro de l'action (voir la sortie d'essgraph import)"
+            )
+            en = (
+                "no action of the TeT sheet has this title or number"
+                if not found
+                else "several actions have this title: give the action's number (see essgraph import's output)"
+            )
             problems.append(Problem(row.at("action"), fr, en, value=key))
             continue
         a = found[0]

@@ -145,8 +145,10 @@ def write_template(dest: Path, tables: dict[str, list[dict]], readme: list[list[
         write_atomic(dest, ods_bytes(tables, readme))
         return [dest]
     if suffix:
-        raise ConfigError(f"{dest}: unknown template format {suffix!r}",
-                          hint="write FILE.xlsx, FILE.ods, or a folder (a data package of CSV files)")
+        raise ConfigError(
+            f"{dest}: unknown template format {suffix!r}",
+            hint="write FILE.xlsx, FILE.ods, or a folder (a data package of CSV files)",
+        )
     if dest.exists() and not dest.is_dir():
         raise ConfigError(f"{dest}: exists and is not a folder")
     files = {f"{name}.csv": csv_bytes(name, rows) for name, rows in tables.items()}

@@ -44,7 +44,6 @@ from essgraph.rdf.serialize import serialize
 log = logging.getLogger("essgraph.catalog")
 
 
-
 def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=None) -> None:
     """Write the dumps into ``folder``/dumps, make, validate and store the catalog and VoID graphs."""
     base = report.base_iri
@@ -53,8 +52,12 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
     plans = [st for st in report.datasets if st.dataset.kind == "plan"]
-    dumps = write_dumps(store, folder / DUMPS, [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
-                        _reusable_dumps(report, previous))
+    dumps = write_dumps(
+        store,
+        folder / DUMPS,
+        [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
+        _reusable_dumps(report, previous),
+    )
     now = datetime.now(timezone.utc).replace(microsecond=0)
     state = _dates(report, plans, previous, now)
     write_atomically(folder / STATE_FILE, json.dumps(state, indent=1).encode("utf-8"))
@@ -123,6 +126,9 @@ def _dates(report, plans, previous, now: datetime) -> dict:
     for ds_id, digest in [(urls.WHOLE, report.data_version)] + [(st.dataset.id, st.hash) for st in plans]:
         old = before.get(ds_id, {})
         same = old.get("hash") == digest
-        state[ds_id] = {"hash": digest, "issued": old.get("issued", stamp),
-                        "modified": old.get("modified", stamp) if same else stamp}
+        state[ds_id] = {
+            "hash": digest,
+            "issued": old.get("issued", stamp),
+            "modified": old.get("modified", stamp) if same else stamp,
+        }
     return state

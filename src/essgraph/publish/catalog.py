@@ -38,16 +38,19 @@ def _add_duration(start: date, duration: str) -> date | None:
     years, months, days = (int(g or 0) for g in match.groups())
     month = start.month - 1 + months
     year, month = start.year + years + month // 12, month % 12 + 1
-    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                          31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        start.day,
+        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
+            month - 1
+        ],
+    )
     return date(year, month, day) + timedelta(days=days - 1)
 
 
 class CatalogBuilder:
     """Generated catalog triples merged with the metadata: a stated (subject, property) wins over a generated one."""
 
-    def __init__(self, store: ox.Store, base: str, meta: Triples, state: dict, dumps: list[DumpFile],
-                 publisher=None):
+    def __init__(self, store: ox.Store, base: str, meta: Triples, state: dict, dumps: list[DumpFile], publisher=None):
         self.store, self.base, self.meta, self.state, self.dumps = store, base, meta, state, dumps
         self.urls = urls.Urls(base)
         self.out = Triples()
@@ -55,8 +58,9 @@ class CatalogBuilder:
             self.out.add(t.subject, t.predicate, t.object)
         catalogs = meta.subjects(RDF("type"), DCAT("Catalog"))
         if len(catalogs) != 1:
-            raise ConfigError(f"the catalog metadata must describe exactly one dcat:Catalog, found {len(catalogs)}",
-                              hint=CATALOG_HINT)
+            raise ConfigError(
+                f"the catalog metadata must describe exactly one dcat:Catalog, found {len(catalogs)}", hint=CATALOG_HINT
+            )
         self.catalog = catalogs[0]
         self.whole = node(self.urls.whole)
         self.operator(publisher)
@@ -66,12 +70,16 @@ class CatalogBuilder:
         stated = self.meta.objects(self.catalog, DCT("publisher"))
         if publisher is None:
             if not stated:
-                raise ConfigError("the catalog has no publisher",
-                                  hint="set [project.publisher] (name, iri, type, homepage) in the project file")
+                raise ConfigError(
+                    "the catalog has no publisher",
+                    hint="set [project.publisher] (name, iri, type, homepage) in the project file",
+                )
             return
         if stated:
-            raise ConfigError(f"the catalog's publisher is set twice: in the project file and in {CATALOG_DIR}/",
-                              hint="keep [project.publisher] and remove dct:publisher from the catalog metadata")
+            raise ConfigError(
+                f"the catalog's publisher is set twice: in the project file and in {CATALOG_DIR}/",
+                hint="keep [project.publisher] and remove dct:publisher from the catalog metadata",
+            )
         agent = node(urljoin(self.base, publisher.iri))
         self.out.add(self.catalog, DCT("publisher"), agent)
         self.add(agent, RDF("type"), FOAF("Agent"))
@@ -93,8 +101,12 @@ class CatalogBuilder:
         return list(dict.fromkeys(q.object for q in self.store.quads_for_pattern(s, p, None, None)))
 
     def label(self, s, *langs: str) -> list[ox.Literal]:
-        found = [o for p in (SKOS("prefLabel"), RDFS("label"), DCT("title")) for o in self.values(s, p)
-                 if isinstance(o, ox.Literal)]
+        found = [
+            o
+            for p in (SKOS("prefLabel"), RDFS("label"), DCT("title"))
+            for o in self.values(s, p)
+            if isinstance(o, ox.Literal)
+        ]
         wanted = [o for o in found if (o.language or "") in langs]
         return wanted or found[:1]
 
@@ -112,8 +124,13 @@ class CatalogBuilder:
         for st in plans:
             ds = node(self.urls.dataset(st.dataset.id))
             graphs = [ox.NamedNode(g) for g in (list(st.triples) or st.graph_iris)]
-            plan_iris = list(dict.fromkeys(q.subject for g in graphs for q in self.store.quads_for_pattern(
-                None, RDF("type"), ESS_TERM("Plan"), g)))
+            plan_iris = list(
+                dict.fromkeys(
+                    q.subject
+                    for g in graphs
+                    for q in self.store.quads_for_pattern(None, RDF("type"), ESS_TERM("Plan"), g)
+                )
+            )
             self.dataset(ds, st.dataset.id, plan_iris, fallback_title=st.dataset.title or st.dataset.id)
             datasets.append(ds)
         self.whole_coverage(datasets[1:])
@@ -166,9 +183,17 @@ class CatalogBuilder:
                 add(ds, DCT("title"), t)
             subtitle = [o for o in self.values(plan, ESS_TERM("subtitle")) if isinstance(o, ox.Literal)]
             title_fr = next((t.value for t in titles if t.language == "fr"), fallback_title)
-            add(ds, DCT("description"), lit(f"{title_fr}" + (f" : {subtitle[0].value}" if subtitle else "")
-                                            + ". Plan municipal d'économie sociale et solidaire publié en "
-                                            "données liées par essgraph.", lang="fr"))
+            add(
+                ds,
+                DCT("description"),
+                lit(
+                    f"{title_fr}"
+                    + (f" : {subtitle[0].value}" if subtitle else "")
+                    + ". Plan municipal d'économie sociale et solidaire publié en "
+                    "données liées par essgraph.",
+                    lang="fr",
+                ),
+            )
             for place in self.values(plan, DCT("spatial")):
                 add(ds, DCT("spatial"), place)
                 add(place, RDF("type"), DCT("Location"))
@@ -212,8 +237,11 @@ class CatalogBuilder:
 
     def plan_keywords(self, plan) -> list[ox.Literal]:
         # str(NamedNode) is its N-Triples form: a validated IRI that cannot break out of the query
-        query = ("SELECT DISTINCT ?l WHERE { ?a %s %s ; ?p ?c . VALUES ?p { %s %s } ?c %s ?l "
-                 "FILTER(lang(?l) = 'fr') }" % (ESS_TERM("inPlan"), plan, ESS_TERM("lever"), ESS_TERM("field"), SKOS("prefLabel")))
+        query = (
+            "SELECT DISTINCT ?l WHERE { ?a %s %s ; ?p ?c . VALUES ?p { %s %s } ?c %s ?l "
+            "FILTER(lang(?l) = 'fr') }"
+            % (ESS_TERM("inPlan"), plan, ESS_TERM("lever"), ESS_TERM("field"), SKOS("prefLabel"))
+        )
         rows = self.store.query(query, use_default_graph_as_union=True)
         return sorted((r["l"] for r in rows), key=lambda label: label.value)
 
@@ -225,14 +253,26 @@ class CatalogBuilder:
         when_fr = f", adopté le {adopted}" if adopted else ""
         when_en = f", adopted on {adopted}" if adopted else ""
         self.out.add(prov, RDF("type"), DCT("ProvenanceStatement"))
-        self.out.add(prov, RDFS("label"), lit(
-            f"Transcription en données liées, par le projet essgraph, du plan « {title} »{when_fr}, à partir de sa "
-            "source publiée ; chaque fait renvoie à sa source. Classification (leviers, champs d'action, cibles des "
-            "ODD) éditoriale d'essgraph.", lang="fr"))
-        self.out.add(prov, RDFS("label"), lit(
-            f"Linked-data transcription by the essgraph project of the plan \"{title}\"{when_en}, from its "
-            "published source; every fact points back to its source. Editorial classification (levers, thematic "
-            "fields, SDG targets) by essgraph.", lang="en"))
+        self.out.add(
+            prov,
+            RDFS("label"),
+            lit(
+                f"Transcription en données liées, par le projet essgraph, du plan « {title} »{when_fr}, à partir de sa "
+                "source publiée ; chaque fait renvoie à sa source. Classification (leviers, champs d'action, cibles des "
+                "ODD) éditoriale d'essgraph.",
+                lang="fr",
+            ),
+        )
+        self.out.add(
+            prov,
+            RDFS("label"),
+            lit(
+                f'Linked-data transcription by the essgraph project of the plan "{title}"{when_en}, from its '
+                "published source; every fact points back to its source. Editorial classification (levers, thematic "
+                "fields, SDG targets) by essgraph.",
+                lang="en",
+            ),
+        )
 
     def whole_coverage(self, plan_datasets: list) -> None:
         """The whole graph covers every plan's places and the span of their periods."""

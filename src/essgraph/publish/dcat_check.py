@@ -20,7 +20,7 @@ from essgraph.validate.pyshacl_adapter import parse_report
 from essgraph.validate.results import Result
 from essgraph.validate.shapes import load_shapes
 
-SHAPES_DIR = Path("shapes") / "dcat-ap"    # where a project may keep its own copy of the DCAT-AP shapes
+SHAPES_DIR = Path("shapes") / "dcat-ap"  # where a project may keep its own copy of the DCAT-AP shapes
 
 
 def dcat_shapes_dir(project_root: Path) -> Path:
@@ -33,14 +33,23 @@ def validate_catalog(catalog: Triples, shapes_dir: Path) -> list[Result]:
     """Validate the catalog graph against every official DCAT-AP shapes file, together."""
     files = tuple(sorted(shapes_dir.glob("*.ttl")))
     if not files:
-        raise ConfigError(f"{shapes_dir}: no DCAT-AP shapes",
-                          hint="reinstall essgraph, or remove the project's empty shapes/dcat-ap/ folder")
+        raise ConfigError(
+            f"{shapes_dir}: no DCAT-AP shapes",
+            hint="reinstall essgraph, or remove the project's empty shapes/dcat-ap/ folder",
+        )
     from pyshacl import validate  # slow to import; only the build needs it
     from rdflib.namespace import SH
 
     data = to_rdflib_graph(ox.Quad(t.subject, t.predicate, t.object) for t in catalog)
-    _conforms, report, _text = validate(data, shacl_graph=load_dcat_shapes(files), inference="none", advanced=True,
-                                        allow_warnings=True, allow_infos=True, meta_shacl=False)
+    _conforms, report, _text = validate(
+        data,
+        shacl_graph=load_dcat_shapes(files),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        meta_shacl=False,
+    )
     # only the report's own results: the nested ones (sh:detail, why an sh:node failed) carry the inner shape's
     # severity, not the severity the DCAT-AP property shape gives the failure
     for detail in list(report.objects(None, SH.detail)):

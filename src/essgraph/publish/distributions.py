@@ -35,23 +35,47 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
     if fmt is formats.CSV:
         out.add(dist, DCT("title"), lit("CSV des fiches action (une ligne par action)", lang="fr"))
         out.add(dist, DCT("title"), lit("CSV of the action cards (one row per action)", lang="en"))
-        out.add(dist, DCT("description"), lit(
-            "Une ligne par fiche action : numéro, titres, axe, description, objectifs, organisations, moyens, "
-            "calendrier, indicateurs, bases légales, financements, lieux, leviers, champs, cibles ODD. Valeurs "
-            "multiples séparées par « | ». UTF-8, virgule.", lang="fr"))
-        out.add(dist, DCT("description"), lit(
-            "One row per action card: number, titles, axis, description, objectives, organisations, means, "
-            "calendar, indicators, legal bases, funding, places, levers, fields, SDG targets. Multiple values "
-            "separated by \" | \". UTF-8, comma-separated.", lang="en"))
+        out.add(
+            dist,
+            DCT("description"),
+            lit(
+                "Une ligne par fiche action : numéro, titres, axe, description, objectifs, organisations, moyens, "
+                "calendrier, indicateurs, bases légales, financements, lieux, leviers, champs, cibles ODD. Valeurs "
+                "multiples séparées par « | ». UTF-8, virgule.",
+                lang="fr",
+            ),
+        )
+        out.add(
+            dist,
+            DCT("description"),
+            lit(
+                "One row per action card: number, titles, axis, description, objectives, organisations, means, "
+                "calendar, indicators, legal bases, funding, places, levers, fields, SDG targets. Multiple values "
+                'separated by " | ". UTF-8, comma-separated.',
+                lang="en",
+            ),
+        )
     else:
         out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_fr}", lang="fr"))
         out.add(dist, DCT("title"), lit(f"{fmt.label}{gz_en}", lang="en"))
-        out.add(dist, DCT("description"), lit(
-            f"Export complet au format {fmt.label}{gz_fr}"
-            + (", chaque graphe nommé conservé." if fmt.keeps_graphs else ", graphes nommés fusionnés."), lang="fr"))
-        out.add(dist, DCT("description"), lit(
-            f"Complete export in {fmt.label}{gz_en}"
-            + (", every named graph kept." if fmt.keeps_graphs else ", named graphs merged."), lang="en"))
+        out.add(
+            dist,
+            DCT("description"),
+            lit(
+                f"Export complet au format {fmt.label}{gz_fr}"
+                + (", chaque graphe nommé conservé." if fmt.keeps_graphs else ", graphes nommés fusionnés."),
+                lang="fr",
+            ),
+        )
+        out.add(
+            dist,
+            DCT("description"),
+            lit(
+                f"Complete export in {fmt.label}{gz_en}"
+                + (", every named graph kept." if fmt.keeps_graphs else ", named graphs merged."),
+                lang="en",
+            ),
+        )
     out.add(dist, DCAT("accessURL"), url)
     out.add(dist, DCAT("downloadURL"), url)
     for prop, media in [("mediaType", fmt)] + ([("compressFormat", formats.GZIP)] if f.compressed else []):
@@ -70,6 +94,7 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
     out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))
     return dist
 
+
 def data_service(self: CatalogBuilder, datasets: list) -> None:
     """The SPARQL endpoint as the catalog's ``dcat:DataService``, serving every dataset."""
     add, svc = self.add, node(self.urls.service)
@@ -78,12 +103,24 @@ def data_service(self: CatalogBuilder, datasets: list) -> None:
     add(svc, DCT("identifier"), lit(svc.value))
     add(svc, DCT("title"), lit("Point d'accès SPARQL", lang="fr"))
     add(svc, DCT("title"), lit("SPARQL endpoint", lang="en"))
-    add(svc, DCT("description"), lit(
-        "Requêtes SPARQL 1.1 (protocole SPARQL) sur tout le graphe publié, en lecture seule ; la description du "
-        "service est renvoyée à l'adresse du point d'accès.", lang="fr"))
-    add(svc, DCT("description"), lit(
-        "SPARQL 1.1 queries (SPARQL Protocol) over the whole published graph, read-only; the service "
-        "description is returned at the endpoint URL.", lang="en"))
+    add(
+        svc,
+        DCT("description"),
+        lit(
+            "Requêtes SPARQL 1.1 (protocole SPARQL) sur tout le graphe publié, en lecture seule ; la description du "
+            "service est renvoyée à l'adresse du point d'accès.",
+            lang="fr",
+        ),
+    )
+    add(
+        svc,
+        DCT("description"),
+        lit(
+            "SPARQL 1.1 queries (SPARQL Protocol) over the whole published graph, read-only; the service "
+            "description is returned at the endpoint URL.",
+            lang="en",
+        ),
+    )
     add(endpoint, RDF("type"), RDFS("Resource"))
     add(svc, DCAT("endpointURL"), endpoint)
     add(svc, DCAT("endpointDescription"), endpoint)

@@ -38,9 +38,9 @@ DUMP_FORMATS = (*formats.RDF_FORMATS, formats.CSV)
 
 @dataclass(frozen=True)
 class DumpFile:
-    name: str          # path relative to the dumps folder, with "/" separators
-    dataset: str       # WHOLE or a plan dataset id
-    format: str        # the file extension of its format (one of DUMP_FORMATS)
+    name: str  # path relative to the dumps folder, with "/" separators
+    dataset: str  # WHOLE or a plan dataset id
+    format: str  # the file extension of its format (one of DUMP_FORMATS)
     compressed: bool
     size: int
     sha256: str
@@ -58,12 +58,14 @@ class DumpFile:
 
 
 def _described(folder: Path, path: Path, dataset: str, fmt: Format, compressed: bool) -> DumpFile:
-    return DumpFile(path.relative_to(folder).as_posix(), dataset, fmt.extension, compressed, path.stat().st_size,
-                    sha256_file(path))
+    return DumpFile(
+        path.relative_to(folder).as_posix(), dataset, fmt.extension, compressed, path.stat().st_size, sha256_file(path)
+    )
 
 
-def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterable[str]]],
-                reuse: dict[str, Path] | None = None) -> list[DumpFile]:
+def write_dumps(
+    store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterable[str]]], reuse: dict[str, Path] | None = None
+) -> list[DumpFile]:
     """Write the dumps of the whole ``store`` and of each plan (``(dataset id, graph IRIs)``) into ``folder``.
 
     ``reuse`` maps the id of a plan whose data did not change to the dumps folder of the previous build: its files
@@ -82,8 +84,9 @@ def write_dumps(store: ox.Store, folder: Path, plans: Iterable[tuple[str, Iterab
         sub = ox.Store()
         for iri in graphs:
             sub.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
-        plan_iris = {q.subject.value for q in sub.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
-                                                                    ox.NamedNode(ESS_PLAN), None)}
+        plan_iris = {
+            q.subject.value for q in sub.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(ESS_PLAN), None)
+        }
         plan_rows = [r for r in rows if r["plan"] in plan_iris]
         files += _write_set(sub, folder, folder / "datasets", ds_id, plan_rows)
     write_index(folder, files)
@@ -183,14 +186,13 @@ def _card_key(number: str) -> tuple:
 def action_rows(store: ox.Store) -> list[dict]:
     """One dict per action (every plan), columns of :data:`CSV_HEADER`, multi-values joined with ' | '."""
     values: dict[str, dict[str, list]] = {}
-    for row in store.query(_PREFIXES + "SELECT DISTINCT ?a WHERE { ?a a ess:Action }",
-                           use_default_graph_as_union=True):
+    for row in store.query(_PREFIXES + "SELECT DISTINCT ?a WHERE { ?a a ess:Action }", use_default_graph_as_union=True):
         values[row["a"].value] = {}
     for column, pattern in CSV_COLUMNS.items():
         query = f"{_PREFIXES}SELECT DISTINCT ?a ?v ?k WHERE {{ ?a a ess:Action . {pattern} }}"
         for row in store.query(query, use_default_graph_as_union=True):
             key = row["k"]
-            sort = (float(key.value) if key is not None and key.value.replace(".", "", 1).isdigit() else 0.0)
+            sort = float(key.value) if key is not None and key.value.replace(".", "", 1).isdigit() else 0.0
             values.setdefault(row["a"].value, {}).setdefault(column, []).append((sort, row["v"].value))
     rows = []
     for action, cells in values.items():

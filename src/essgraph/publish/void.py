@@ -24,10 +24,20 @@ VOCABULARIES = set(PREFIXES.values()) - {PREFIXES["xsd"]}
 DISTINCT = "SELECT DISTINCT ?s ?x ?o WHERE { ?s ?x ?o }"
 #: the class and property partitions: (count, partition, member and size properties of void:, query of ?x ?n)
 PARTITIONS = (
-    ("classes", "classPartition", "class", "entities",
-     "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER(isIRI(?x)) } GROUP BY ?x ORDER BY ?x"),
-    ("properties", "propertyPartition", "property", "triples",
-     f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }} GROUP BY ?x ORDER BY ?x"),
+    (
+        "classes",
+        "classPartition",
+        "class",
+        "entities",
+        "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER(isIRI(?x)) } GROUP BY ?x ORDER BY ?x",
+    ),
+    (
+        "properties",
+        "propertyPartition",
+        "property",
+        "triples",
+        f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }} GROUP BY ?x ORDER BY ?x",
+    ),
 )
 
 
@@ -45,7 +55,7 @@ def _count(store: ox.Store, query: str, **terms) -> int:
 
 def _namespace(iri: str) -> str:
     cut = max(iri.rfind("#"), iri.rfind("/"))
-    return iri[:cut + 1]
+    return iri[: cut + 1]
 
 
 def _int(value: int) -> ox.Literal:
@@ -72,9 +82,17 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
         if feature is not None:  # the W3C format IRI of each RDF syntax dumped
             out.add(ds, VOID("feature"), node(feature))
     out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }}")))
-    out.add(ds, VOID("entities"), _int(_count(
-        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
-        space=lit(space))))
+    out.add(
+        ds,
+        VOID("entities"),
+        _int(
+            _count(
+                store,
+                "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
+                space=lit(space),
+            )
+        ),
+    )
     out.add(ds, VOID("distinctSubjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))
     out.add(ds, VOID("distinctObjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")))
     vocabularies = set()
@@ -89,20 +107,27 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
             vocabularies.add(_namespace(row["x"].value))
     for vocabulary in sorted(vocabularies & VOCABULARIES):
         out.add(ds, VOID("vocabulary"), node(vocabulary))
-    for row in store.query("PREFIX ess: <%s> SELECT DISTINCT ?p WHERE { ?p a ess:Plan } ORDER BY ?p"
-                           % PREFIXES["ess"], use_default_graph_as_union=True):
+    for row in store.query(
+        "PREFIX ess: <%s> SELECT DISTINCT ?p WHERE { ?p a ess:Plan } ORDER BY ?p" % PREFIXES["ess"],
+        use_default_graph_as_union=True,
+    ):
         out.add(ds, VOID("rootResource"), row["p"])
     _linksets(store, out, ds)
     return out
 
 
 def _linksets(store: ox.Store, out: Triples, ds: ox.NamedNode) -> None:
-    query = ("SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
-             "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space) && !STRSTARTS(STR(?s), ?space) && ?p != <%s> "
-             "&& !STRSTARTS(STR(?o), ?vocabulary)) } } GROUP BY ?p ORDER BY ?p" % RDF("type").value)
+    query = (
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
+        "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space) && !STRSTARTS(STR(?s), ?space) && ?p != <%s> "
+        "&& !STRSTARTS(STR(?o), ?vocabulary)) } } GROUP BY ?p ORDER BY ?p" % RDF("type").value
+    )
     for key, title, space in LINK_TARGETS:
-        rows = list(store.query(_bind(query, space=lit(space), vocabulary=lit(PREFIXES["eli"])),
-                                use_default_graph_as_union=True))
+        rows = list(
+            store.query(
+                _bind(query, space=lit(space), vocabulary=lit(PREFIXES["eli"])), use_default_graph_as_union=True
+            )
+        )
         if not rows:
             continue
         target = node(urls.part(ds.value, "target", key))
@@ -110,7 +135,7 @@ def _linksets(store: ox.Store, out: Triples, ds: ox.NamedNode) -> None:
         out.add(target, DCT("title"), lit(title, lang="en"))
         out.add(target, VOID("uriSpace"), lit(space))
         for row in rows:
-            local = row["p"].value[max(row["p"].value.rfind("#"), row["p"].value.rfind("/")) + 1:]
+            local = row["p"].value[max(row["p"].value.rfind("#"), row["p"].value.rfind("/")) + 1 :]
             linkset = node(urls.part(ds.value, "linkset", key, local))
             out.add(ds, VOID("subset"), linkset)
             out.add(linkset, RDF("type"), VOID("Linkset"))

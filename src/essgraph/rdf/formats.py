@@ -42,11 +42,11 @@ class OtherFormat:
 
 @dataclass(frozen=True)
 class Format:
-    name: str                                  # short name: ?format=, the command line, file names
+    name: str  # short name: ?format=, the command line, file names
     spec: ox.RdfFormat | ox.QueryResultsFormat | OtherFormat
-    aliases: tuple[str, ...] = ()              # other names and media types clients send for it
-    eu_file_type: str | None = None            # code in the EU file-type authority table
-    reads: tuple[str, ...] = ()                # more file extensions read as this format (source files)
+    aliases: tuple[str, ...] = ()  # other names and media types clients send for it
+    eu_file_type: str | None = None  # code in the EU file-type authority table
+    reads: tuple[str, ...] = ()  # more file extensions read as this format (source files)
 
     @property
     def media_type(self) -> str:
@@ -163,6 +163,7 @@ def for_file(path: Path) -> Format:
     table = source_extensions()
     found = table.get(path.suffix.lower())
     if found is None:
-        raise ConfigError(f"{path}: unknown RDF file extension {path.suffix!r}",
-                          hint="use one of " + ", ".join(sorted(table)))
+        raise ConfigError(
+            f"{path}: unknown RDF file extension {path.suffix!r}", hint="use one of " + ", ".join(sorted(table))
+        )
     return found

@@ -53,9 +53,9 @@ def curie(value: str) -> str:
     """The shortest ``prefix:local`` form of an IRI, or the IRI itself."""
     best = ""
     for prefix, ns in PREFIXES.items():
-        if value.startswith(ns) and len(ns) > len(best) and re.fullmatch(r"[\w.-]*", value[len(ns):]):
+        if value.startswith(ns) and len(ns) > len(best) and re.fullmatch(r"[\w.-]*", value[len(ns) :]):
             best = ns
-            name = f"{prefix}:{value[len(ns):]}"
+            name = f"{prefix}:{value[len(ns) :]}"
     return name if best else value
 
 
@@ -83,8 +83,9 @@ def namespace(iri: str) -> Callable[[str], ox.NamedNode]:
 
 
 RDF, RDFS, XSD = (namespace(PREFIXES[p]) for p in ("rdf", "rdfs", "xsd"))
-DCAT, DCT, FOAF, PROV, SKOS, VOID, ESS_TERM = (namespace(PREFIXES[p])
-                                          for p in ("dcat", "dct", "foaf", "prov", "skos", "void", "ess"))
+DCAT, DCT, FOAF, PROV, SKOS, VOID, ESS_TERM = (
+    namespace(PREFIXES[p]) for p in ("dcat", "dct", "foaf", "prov", "skos", "void", "ess")
+)
 SPDX, HYDRA = namespace(EXTRA_PREFIXES["spdx"]), namespace(EXTRA_PREFIXES["hydra"])
 
 

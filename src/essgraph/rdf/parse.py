@@ -26,12 +26,12 @@ def _check_xml(path: Path, data: bytes) -> None:
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise RdfSyntaxError(str(path), exc.lineno, exc.offset + 1,
-                             xml.parsers.expat.ErrorString(exc.code)) from None
+        raise RdfSyntaxError(str(path), exc.lineno, exc.offset + 1, xml.parsers.expat.ErrorString(exc.code)) from None
 
 
-def read_quads(path: Path, base_iri: str, default_graph: ox.NamedNode | None,
-               prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
+def read_quads(
+    path: Path, base_iri: str, default_graph: ox.NamedNode | None, prefixes: dict[str, str] | None = None
+) -> list[ox.Quad]:
     """Parse one file; triples go to ``default_graph``; the file's prefix declarations are added to ``prefixes``
     when given. Raises :class:`RdfSyntaxError` with line and column."""
     fmt = format_for(path)
@@ -52,8 +52,10 @@ def read_quads(path: Path, base_iri: str, default_graph: ox.NamedNode | None,
         prefixes.update(parser.prefixes)
     if default_graph is None:
         return quads
-    return [q if not isinstance(q.graph_name, ox.DefaultGraph)
-            else ox.Quad(q.subject, q.predicate, q.object, default_graph) for q in quads]
+    return [
+        q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, default_graph)
+        for q in quads
+    ]
 
 
 def _detail(exc: SyntaxError) -> str:

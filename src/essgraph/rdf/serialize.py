@@ -75,12 +75,14 @@ def compact_jsonld(triples: Iterable[ox.Triple], context: dict, context_url: str
 
 
 def _no_loading(url: str, options=None):
-    raise jsonld.JsonLdError(f"refusing to load {url}: the server loads nothing from the network",
-                             "jsonld.LoadDocumentError", code="loading document failed")
+    raise jsonld.JsonLdError(
+        f"refusing to load {url}: the server loads nothing from the network",
+        "jsonld.LoadDocumentError",
+        code="loading document failed",
+    )
 
 
-def export_to_file(store: ox.Store, fmt: Format, path: Path, compress: bool = False,
-                   graph: str | None = None) -> Path:
+def export_to_file(store: ox.Store, fmt: Format, path: Path, compress: bool = False, graph: str | None = None) -> Path:
     """Write a dump to ``path`` atomically; with ``compress`` the file is gzipped (``.gz`` appended if missing)."""
     if compress and path.suffix != ".gz":
         path = path.with_name(path.name + ".gz")

@@ -14,13 +14,15 @@ import pyoxigraph as ox
 
 from essgraph.rdf.namespaces import sparql_prefixes
 
-PREFIXES = sparql_prefixes("ess", "dct", "rdfs", "skos", "org", "oa", "schema", "time", "xsd") + \
-    "PREFIX igeo: <http://rdf.insee.fr/def/geo#>\n"
+PREFIXES = (
+    sparql_prefixes("ess", "dct", "rdfs", "skos", "org", "oa", "schema", "time", "xsd")
+    + "PREFIX igeo: <http://rdf.insee.fr/def/geo#>\n"
+)
 FRENCH = 'FILTER (isLiteral(?text) && (LANG(?text) = "" || LANGMATCHES(LANG(?text), "fr")))'
 ORGANISATION = "{ ?doc a org:Organization } UNION { ?doc a org:OrganizationalUnit }"
 #: a document's texts: "label" is its display title (indexed with "title"), "names" what it links to
 COLUMNS = ("label", "title", "names", "body")
-MAX_YEARS = 30   # an interval longer than this is read as a data error, not 30 facet values
+MAX_YEARS = 30  # an interval longer than this is read as a data error, not 30 facet values
 
 TEXTS = {
     "action": f"""SELECT ?doc ?column ?text WHERE {{
@@ -128,11 +130,11 @@ LABELS = """SELECT ?value ?fr ?title ?label ?any ?identifier WHERE {
 @dataclass
 class Doc:
     iri: str
-    kind: str                                  # action, organisation or plan
-    plan: str | None = None                    # an action's plan
-    number: str = ""                           # an action's card number
+    kind: str  # action, organisation or plan
+    plan: str | None = None  # an action's plan
+    number: str = ""  # an action's card number
     texts: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
-    values: set[tuple[str, str]] = field(default_factory=set)   # (facet, IRI or literal key)
+    values: set[tuple[str, str]] = field(default_factory=set)  # (facet, IRI or literal key)
     years: set[int] = field(default_factory=set)
 
     @property
@@ -204,8 +206,8 @@ def labels_of(store: ox.Store, iris: list[str]) -> dict[str, tuple[str, str | No
     """(French label, dct:identifier) of each IRI; the label falls back to any skos:prefLabel, then the IRI."""
     found: dict[str, tuple[str, str | None]] = {}
     for start in range(0, len(iris), 2000):
-        chunk = iris[start:start + 2000]
-        values = " ".join(str(ox.NamedNode(i)) for i in chunk)   # IRIs from the store: their N-Triples form
+        chunk = iris[start : start + 2000]
+        values = " ".join(str(ox.NamedNode(i)) for i in chunk)  # IRIs from the store: their N-Triples form
         for row in _rows(store, LABELS % values):
             iri = row["value"].value
             label = next((t.value for t in (row["fr"], row["title"], row["label"], row["any"]) if t is not None), iri)
@@ -221,6 +223,8 @@ def read_overview(store: ox.Store) -> dict[str, dict]:
         plan = row["plan"].value
         if plan in plans:
             continue
-        plans[plan] = {name: _value(row[name]) for name in
-                       ("title", "collectivite", "collectiviteLabel", "typeLabel", "department", "region", "adopted")}
+        plans[plan] = {
+            name: _value(row[name])
+            for name in ("title", "collectivite", "collectiviteLabel", "typeLabel", "department", "region", "adopted")
+        }
     return plans

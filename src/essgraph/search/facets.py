@@ -14,9 +14,9 @@ from essgraph.rdf.namespaces import ESS_SCHEMES, PREFIXES
 
 @dataclass(frozen=True)
 class Facet:
-    name: str                     # the URL parameter
-    label: str                    # the heading on the page
-    shown: int = 8                # values listed before "more"
+    name: str  # the URL parameter
+    label: str  # the heading on the page
+    shown: int = 8  # values listed before "more"
 
 
 FACETS = (
@@ -42,17 +42,27 @@ KINDS = {"action": "Fiche action", "organisation": "Organisation", "plan": "Plan
 FLAGS = {"budget": "Budget chiffré", "cible": "Indicateur avec cible", "dates": "Calendrier daté"}
 
 #: concept schemes whose concepts are facet values, by facet
-SCHEME_OF = {"lever": "lever", "field": "field", "orgtype": "organisation-type", "status": "status",
-             "horizon": "horizon", "note": "anomaly"}
+SCHEME_OF = {
+    "lever": "lever",
+    "field": "field",
+    "orgtype": "organisation-type",
+    "status": "status",
+    "horizon": "horizon",
+    "note": "anomaly",
+}
 
 
 def key_of(facet: str, iri: str, base: str, identifier: str | None = None) -> str:
     """The URL key of a facet value (see the module's notes)."""
     scheme = SCHEME_OF.get(facet)
     prefixes = [ESS_SCHEMES + scheme + "/"] if scheme else []
-    prefixes += {"plan": [base + "id/plan/"], "collectivite": [base + "id/organisation/"],
-                 "org": [base + "id/organisation/"], "sdg": [PREFIXES["sdg"]]}.get(facet, [])
+    prefixes += {
+        "plan": [base + "id/plan/"],
+        "collectivite": [base + "id/organisation/"],
+        "org": [base + "id/organisation/"],
+        "sdg": [PREFIXES["sdg"]],
+    }.get(facet, [])
     for prefix in prefixes:
-        if iri.startswith(prefix) and len(iri) > len(prefix) and "/" not in iri[len(prefix):]:
-            return iri[len(prefix):]
+        if iri.startswith(prefix) and len(iri) > len(prefix) and "/" not in iri[len(prefix) :]:
+            return iri[len(prefix) :]
     return identifier or iri

@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a au aux avec ce ces c d dans de des du elle en et est il ils j l la le les leur leurs m ma mais me mes n ne nos
 notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes ton un une vos votre y
-""".split())
+""".split()
+)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _WORD = re.compile(r"[0-9a-z]+")
 

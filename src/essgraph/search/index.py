@@ -35,11 +35,12 @@ from essgraph.search.french import fold, indexable
 
 log = logging.getLogger("essgraph.search")
 
-INDEX_FILE = Path("search") / "index.sqlite"   # in the build folder
-FORMAT = "1"                                   # bumped when the tables change; the server asks for a rebuild
+INDEX_FILE = Path("search") / "index.sqlite"  # in the build folder
+FORMAT = "1"  # bumped when the tables change; the server asks for a rebuild
 KIND_ORDER = {"plan": 0, "action": 1, "organisation": 2}
-RESOURCE_FACETS = frozenset({"plan", "collectivite", "lever", "field", "legal", "orgtype", "status", "horizon", "sdg",
-                             "note", "org"})
+RESOURCE_FACETS = frozenset(
+    {"plan", "collectivite", "lever", "field", "legal", "orgtype", "status", "horizon", "sdg", "note", "org"}
+)
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -86,8 +87,7 @@ def write_search_index(store: ox.Store, build_folder: Path, base: str) -> Path:
     return target
 
 
-def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overview: dict[str, dict],
-           base: str) -> None:
+def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overview: dict[str, dict], base: str) -> None:
     resources = sorted({v for d in docs.values() for f, v in d.values if f in RESOURCE_FACETS})
     labels = labels_of(store, resources)
     plan_keys = {iri: key_of("plan", iri, base) for iri in overview}
@@ -110,16 +110,40 @@ def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overvi
                 value_rows.append([ident, facet, key, label, iri, 0])
             value_rows[ident - 1][5] += 1
             links.append((ident, doc_id))
-    db.executemany("INSERT INTO doc VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-        (i, d.iri, d.kind, plan_keys.get(d.plan or (d.iri if d.kind == "plan" else "")), d.number, d.title,
-         "\n".join(d.texts["body"]), _sort_key(d, plan_titles)[1]) for i, d in enumerate(ordered, 1)])
-    db.executemany("INSERT INTO doc_text (rowid, title, names, body) VALUES (?, ?, ?, ?)", [
-        (i, indexable(*d.texts["label"], *d.texts["title"]), indexable(*d.texts["names"]),
-         indexable(*d.texts["body"])) for i, d in enumerate(ordered, 1)])
+    db.executemany(
+        "INSERT INTO doc VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i,
+                d.iri,
+                d.kind,
+                plan_keys.get(d.plan or (d.iri if d.kind == "plan" else "")),
+                d.number,
+                d.title,
+                "\n".join(d.texts["body"]),
+                _sort_key(d, plan_titles)[1],
+            )
+            for i, d in enumerate(ordered, 1)
+        ],
+    )
+    db.executemany(
+        "INSERT INTO doc_text (rowid, title, names, body) VALUES (?, ?, ?, ?)",
+        [
+            (
+                i,
+                indexable(*d.texts["label"], *d.texts["title"]),
+                indexable(*d.texts["names"]),
+                indexable(*d.texts["body"]),
+            )
+            for i, d in enumerate(ordered, 1)
+        ],
+    )
     db.executemany("INSERT INTO value VALUES (?, ?, ?, ?, ?, ?)", value_rows)
     db.executemany("INSERT INTO doc_value VALUES (?, ?)", links)
-    db.executemany("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   _plan_rows(docs, overview, plan_keys, plan_titles, labels, base))
+    db.executemany(
+        "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _plan_rows(docs, overview, plan_keys, plan_titles, labels, base),
+    )
     counts = Counter(d.kind for d in docs.values())
     meta = {"format": FORMAT, "base_iri": base, **{f"{k}s": str(counts[k]) for k in KINDS}}
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -145,11 +169,25 @@ def _plan_rows(docs, overview, plan_keys, plan_titles, labels, base) -> list[tup
     rows = []
     for iri, row in overview.items():
         used = levers.get(iri, Counter())
-        lever_list = [[key_of("lever", lever, base), labels.get(lever, (lever,))[0], n]
-                      for lever, n in sorted(used.items(), key=lambda item: (-item[1], item[0]))]
+        lever_list = [
+            [key_of("lever", lever, base), labels.get(lever, (lever,))[0], n]
+            for lever, n in sorted(used.items(), key=lambda item: (-item[1], item[0]))
+        ]
         collectivite = row["collectivite"]
-        rows.append((plan_keys[iri], iri, plan_titles[iri], row["collectiviteLabel"],
-                     key_of("collectivite", collectivite, base) if collectivite else None, row["typeLabel"],
-                     row["department"], row["region"], row["adopted"], actions[iri], len(used),
-                     json.dumps(lever_list, ensure_ascii=False)))
+        rows.append(
+            (
+                plan_keys[iri],
+                iri,
+                plan_titles[iri],
+                row["collectiviteLabel"],
+                key_of("collectivite", collectivite, base) if collectivite else None,
+                row["typeLabel"],
+                row["department"],
+                row["region"],
+                row["adopted"],
+                actions[iri],
+                len(used),
+                json.dumps(lever_list, ensure_ascii=False),
+            )
+        )
     return rows

@@ -24,11 +24,19 @@ from essgraph.search.french import fold, term, terms, words
 from essgraph.search.index import FORMAT
 
 _QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-BM25_WEIGHTS = (10.0, 4.0, 1.0)    # title, names, body
+BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, names, body
 EXCERPT_CHARS = 220
 #: the columns the plans' overview can be sorted by (URL value -> column)
-PLAN_SORTS = {"title": "title", "collectivite": "collectivite", "type": "type", "department": "department",
-              "region": "region", "adopted": "adopted", "actions": "actions", "levers": "levers"}
+PLAN_SORTS = {
+    "title": "title",
+    "collectivite": "collectivite",
+    "type": "type",
+    "department": "department",
+    "region": "region",
+    "adopted": "adopted",
+    "actions": "actions",
+    "levers": "levers",
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Hit:
     title: str
     number: str
     plan: str | None
-    excerpt: list[tuple[str, bool]]      # (text, matched) pieces, to be escaped by the page
+    excerpt: list[tuple[str, bool]]  # (text, matched) pieces, to be escaped by the page
 
 
 @dataclass
@@ -59,8 +67,8 @@ class Results:
     page: int
     size: int
     hits: list[Hit]
-    facets: dict[str, list[tuple[Value, int, bool]]]    # facet -> (value, count, selected), most frequent first
-    unknown: list[tuple[str, str]] = field(default_factory=list)   # filters naming no value of the index
+    facets: dict[str, list[tuple[Value, int, bool]]]  # facet -> (value, count, selected), most frequent first
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # filters naming no value of the index
 
     @property
     def pages(self) -> int:
@@ -72,14 +80,14 @@ def fts_expression(text: str) -> str | None:
     positive: list[str] = []
     negative: list[str] = []
     for match in _QUERY_PART.finditer(text):
-        if match.group(2) is not None:                       # "a phrase"
+        if match.group(2) is not None:  # "a phrase"
             excluded, found = match.group(1), terms(match.group(2))
             part = '"' + " ".join(found) + '"' if found else None
         else:
             excluded, word = match.group(3), match.group(4)
             bare = word.rstrip("*")
             found = terms(bare)
-            if found and word.endswith("*"):                 # a prefix: as typed (folded), not singularised
+            if found and word.endswith("*"):  # a prefix: as typed (folded), not singularised
                 found[-1] = words(bare)[-1]
             # a word that folds into several ("Saint-Maur", a card number "2.9") is a phrase
             part = '"' + " ".join(found) + '"' + ("*" if word.endswith("*") else "") if found else None
@@ -96,14 +104,18 @@ class SearchIndex:
     def __init__(self, path: Path):
         self.path = Path(path)
         if not self.path.is_file():
-            raise StoreError(f"{self.path}: this build has no search index",
-                             hint="run 'essgraph build' again (builds made before the search existed have none)")
+            raise StoreError(
+                f"{self.path}: this build has no search index",
+                hint="run 'essgraph build' again (builds made before the search existed have none)",
+            )
         self._local = threading.local()
         db = self._db()
         meta = dict(db.execute("SELECT key, value FROM meta"))
         if meta.get("format") != FORMAT:
-            raise StoreError(f"{self.path}: search index format {meta.get('format')}, this essgraph reads {FORMAT}",
-                             hint="run 'essgraph build' again")
+            raise StoreError(
+                f"{self.path}: search index format {meta.get('format')}, this essgraph reads {FORMAT}",
+                hint="run 'essgraph build' again",
+            )
         self.meta = meta
         self.values = {row[0]: Value(*row) for row in db.execute("SELECT id, facet, key, label, iri, docs FROM value")}
         self.by_key = {(v.facet, v.key): v for v in self.values.values()}
@@ -119,8 +131,9 @@ class SearchIndex:
 
     # -- search ----------------------------------------------------------------------------------------------------
 
-    def search(self, text: str = "", filters: dict[str, tuple[str, ...]] | None = None, page: int = 1,
-               size: int = 20) -> Results:
+    def search(
+        self, text: str = "", filters: dict[str, tuple[str, ...]] | None = None, page: int = 1, size: int = 20
+    ) -> Results:
         filters = {f: tuple(dict.fromkeys(keys)) for f, keys in (filters or {}).items() if keys}
         expression = fts_expression(text) if text.strip() else None
         unknown = [(f, k) for f, keys in filters.items() for k in keys if (f, k) not in self.by_key]
@@ -141,10 +154,12 @@ class SearchIndex:
         rows = db.execute(
             base + f"SELECT d.iri, d.kind, d.title, d.number, d.plan, d.text FROM hits JOIN doc d ON d.id = hits.doc "
             f"WHERE {where} ORDER BY hits.score, d.id LIMIT ? OFFSET ?",
-            params + where_params + [size, (page - 1) * size]).fetchall()
+            params + where_params + [size, (page - 1) * size],
+        ).fetchall()
         wanted = set(terms(text))
-        hits = [Hit(iri, kind, title, number, plan, excerpt(body, wanted))
-                for iri, kind, title, number, plan, body in rows]
+        hits = [
+            Hit(iri, kind, title, number, plan, excerpt(body, wanted)) for iri, kind, title, number, plan, body in rows
+        ]
         counts = self._facet_counts(base, params, chosen, expression is None and not text.strip())
         facets = {}
         for facet in FACETS:
@@ -156,8 +171,9 @@ class SearchIndex:
                 facets[facet.name] = found
         return Results(text, filters, total, page, size, hits, facets, unknown)
 
-    def _facet_counts(self, base: str, params: list, chosen: dict[str, list[int]],
-                      everything: bool) -> dict[str, dict[int, int]]:
+    def _facet_counts(
+        self, base: str, params: list, chosen: dict[str, list[int]], everything: bool
+    ) -> dict[str, dict[int, int]]:
         """Counts of every facet value among the hits, each facet filtered by the other facets only."""
         if everything and not chosen:
             counts: dict[str, dict[int, int]] = {}
@@ -170,8 +186,10 @@ class SearchIndex:
             subset = {f: ids for f, ids in chosen.items() if f != leave_out}
             where, where_params = _where(subset)
             for value_id, n in db.execute(
-                    base + "SELECT dv.value, COUNT(*) FROM doc_value dv "
-                    f"WHERE dv.doc IN (SELECT doc FROM hits WHERE {where}) GROUP BY dv.value", params + where_params):
+                base + "SELECT dv.value, COUNT(*) FROM doc_value dv "
+                f"WHERE dv.doc IN (SELECT doc FROM hits WHERE {where}) GROUP BY dv.value",
+                params + where_params,
+            ):
                 facet = self.values[value_id].facet
                 if (leave_out is None and facet not in chosen) or facet == leave_out:
                     counts.setdefault(facet, {})[value_id] = n
@@ -179,8 +197,14 @@ class SearchIndex:
 
     # -- plans -----------------------------------------------------------------------------------------------------
 
-    def plans(self, sort: str = "title", descending: bool = False, page: int = 1, size: int = 50,
-              keys: list[str] | None = None) -> tuple[list[dict], int]:
+    def plans(
+        self,
+        sort: str = "title",
+        descending: bool = False,
+        page: int = 1,
+        size: int = 50,
+        keys: list[str] | None = None,
+    ) -> tuple[list[dict], int]:
         """One page of the plans' overview (and the number of plans), sorted by one of PLAN_SORTS."""
         column = PLAN_SORTS[sort]
         order = f"{column} IS NULL, {column}" + (" COLLATE fr" if column not in ("actions", "levers") else "")
@@ -188,8 +212,10 @@ class SearchIndex:
         where, params = ("WHERE key IN (%s)" % ",".join("?" * len(keys)), list(keys)) if keys is not None else ("", [])
         db = self._db()
         total = db.execute(f"SELECT COUNT(*) FROM plan {where}", params).fetchone()[0]
-        cursor = db.execute(f"SELECT * FROM plan {where} ORDER BY {order}, title COLLATE fr, key LIMIT ? OFFSET ?",
-                            params + [size, (page - 1) * size])
+        cursor = db.execute(
+            f"SELECT * FROM plan {where} ORDER BY {order}, title COLLATE fr, key LIMIT ? OFFSET ?",
+            params + [size, (page - 1) * size],
+        )
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row)) for row in cursor], total
 
@@ -198,9 +224,15 @@ class SearchIndex:
         value = self.value_by_iri(facet, iri)
         if value is None:
             return []
-        rows = self._db().execute(
-            "SELECT d.plan, COUNT(*) FROM doc_value dv JOIN doc d ON d.id = dv.doc "
-            "WHERE dv.value = ? AND d.kind = 'action' GROUP BY d.plan", [value.id]).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT d.plan, COUNT(*) FROM doc_value dv JOIN doc d ON d.id = dv.doc "
+                "WHERE dv.value = ? AND d.kind = 'action' GROUP BY d.plan",
+                [value.id],
+            )
+            .fetchall()
+        )
         plans, _ = self.plans(keys=[plan for plan, _ in rows], size=len(rows) or 1)
         by_key = {p["key"]: p for p in plans}
         found = [(by_key[plan], n) for plan, n in rows if plan in by_key]
@@ -238,7 +270,7 @@ def excerpt(text: str, wanted: set[str], size: int = EXCERPT_CHARS) -> list[tupl
     for m in matches:
         if m.start() < start or m.end() > end:
             continue
-        pieces += [(text[cursor:m.start()], False), (m.group(), True)]
+        pieces += [(text[cursor : m.start()], False), (m.group(), True)]
         cursor = m.end()
     pieces.append((text[cursor:end].replace("\n", " "), False))
     if end < len(text):

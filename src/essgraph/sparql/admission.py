@@ -31,8 +31,8 @@ from essgraph.errors import QueryError, QueryUnavailable
 
 log = logging.getLogger("essgraph.sparql")
 FAST, UNKNOWN, SLOW = "fast", "unknown", "slow"
-REMEMBERED = 10_000      # query fingerprints whose cost is remembered
-CLIENT_MEMORY_S = 60.0   # how long a client that ran a slow query has its unknown queries treated as slow
+REMEMBERED = 10_000  # query fingerprints whose cost is remembered
+CLIENT_MEMORY_S = 60.0  # how long a client that ran a slow query has its unknown queries treated as slow
 
 
 class Demoted(Exception):
@@ -114,8 +114,13 @@ class Admission:
         return len(self._waiting)
 
     def status(self) -> dict:
-        return {"running": self.running, "queued": self.queued, "workers": self.workers,
-                "reserved_for_fast_queries": self.reserved, "refused": dict(self.refused)}
+        return {
+            "running": self.running,
+            "queued": self.queued,
+            "workers": self.workers,
+            "reserved_for_fast_queries": self.reserved,
+            "refused": dict(self.refused),
+        }
 
     # -- granting ----------------------------------------------------------------------------------------------
 
@@ -149,9 +154,12 @@ class Admission:
         """Wait for leave to run a query; raises QueryUnavailable (503/429 with a retry delay) when none comes."""
         if len(self._waiting) >= self.max_queued:
             self.refused["queue_full"] += 1
-            raise QueryUnavailable(f"{self.max_queued} queries are already waiting for a worker, the most this "
-                                   "server queues", "retry in a few seconds", code="too_many_queries",
-                                   retry_after=max(1, round(self.wait_s)))
+            raise QueryUnavailable(
+                f"{self.max_queued} queries are already waiting for a worker, the most this server queues",
+                "retry in a few seconds",
+                code="too_many_queries",
+                retry_after=max(1, round(self.wait_s)),
+            )
         waiter = _Waiter(client, lane)
         self._waiting.append(waiter)
         self._dispatch()
@@ -174,12 +182,20 @@ class Admission:
     def _refusal(self, client: str) -> QueryUnavailable:
         if self._clients[client] >= self.per_client:
             self.refused["per_client"] += 1
-            return QueryUnavailable(f"this client already runs {self.per_client} queries at once, the most one "
-                                    "client may run", "wait for your other queries to finish, then retry",
-                                    code="too_many_client_queries", status=429, retry_after=1)
+            return QueryUnavailable(
+                f"this client already runs {self.per_client} queries at once, the most one client may run",
+                "wait for your other queries to finish, then retry",
+                code="too_many_client_queries",
+                status=429,
+                retry_after=1,
+            )
         self.refused["busy"] += 1
-        return QueryUnavailable(f"every query worker stayed busy for {self.wait_s:g} s", "retry in a few seconds",
-                                code="too_many_queries", retry_after=max(1, round(self.wait_s)))
+        return QueryUnavailable(
+            f"every query worker stayed busy for {self.wait_s:g} s",
+            "retry in a few seconds",
+            code="too_many_queries",
+            retry_after=max(1, round(self.wait_s)),
+        )
 
     def leave(self, ticket: Ticket) -> None:
         self.running -= 1

@@ -34,7 +34,7 @@ from essgraph.sparql.execute import Answer, Job, not_started, stopped, timed_out
 from essgraph.sparql.worker import HEADER, LENGTH, exec_zygote, fork_zygote
 
 log = logging.getLogger("essgraph.sparql")
-WATCH_S = 0.25   # how often the zygote and the idle workers are checked
+WATCH_S = 0.25  # how often the zygote and the idle workers are checked
 CHUNK = 1 << 16  # bytes relayed at a time
 
 
@@ -156,8 +156,14 @@ class Reply:
 
 
 class QueryEngine:
-    def __init__(self, source: ox.Store | Path, workers: int, timeout_s: float, memory_mib: int,
-                 on_broken: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        source: ox.Store | Path,
+        workers: int,
+        timeout_s: float,
+        memory_mib: int,
+        on_broken: Callable[[str], None] | None = None,
+    ):
         self.source = source
         self.size = workers
         self.timeout_s = timeout_s
@@ -166,10 +172,10 @@ class QueryEngine:
         self.broken: str | None = None
         self._zygote: _Zygote | None = None
         self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()  # the most recently used (warmest) first
-        self._live = 0       # workers forked and not retired
+        self._live = 0  # workers forked and not retired
         self._tasks: set[asyncio.Task] = set()
-        self.killed = 0      # workers stopped for overrunning the time limit
-        self.replaced = 0    # workers that died (killed from outside, crashed) and were replaced
+        self.killed = 0  # workers stopped for overrunning the time limit
+        self.replaced = 0  # workers that died (killed from outside, crashed) and were replaced
 
     # -- life cycle --------------------------------------------------------------------------------------------
 
@@ -178,8 +184,12 @@ class QueryEngine:
         self._zygote = _Zygote(self.source, self.memory_mib)
         await self._top_up()
         self._background(self._watch())
-        log.info("SPARQL engine ready: %d worker processes (%s store), time limit %.1f s", self.size,
-                 "on-disk" if isinstance(self.source, Path) else "in-memory", self.timeout_s)
+        log.info(
+            "SPARQL engine ready: %d worker processes (%s store), time limit %.1f s",
+            self.size,
+            "on-disk" if isinstance(self.source, Path) else "in-memory",
+            self.timeout_s,
+        )
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -193,13 +203,19 @@ class QueryEngine:
     @property
     def ready(self) -> bool:
         """Whether a query can be answered now (or as soon as a worker is free)."""
-        return (self._zygote is not None and self.broken is None and not self._zygote.dead()
-                and self._live > 0)
+        return self._zygote is not None and self.broken is None and not self._zygote.dead() and self._live > 0
 
     def status(self) -> dict:
-        return {"ready": self.ready, "workers": self._live, "idle": self._idle.qsize(), "size": self.size,
-                "zygote": self._zygote.pid if self._zygote else None, "stopped_over_time": self.killed,
-                "replaced_after_dying": self.replaced, "broken": self.broken}
+        return {
+            "ready": self.ready,
+            "workers": self._live,
+            "idle": self._idle.qsize(),
+            "size": self.size,
+            "zygote": self._zygote.pid if self._zygote else None,
+            "stopped_over_time": self.killed,
+            "replaced_after_dying": self.replaced,
+            "broken": self.broken,
+        }
 
     def _background(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -283,16 +299,26 @@ class QueryEngine:
         deadline = time.monotonic() + max(self.timeout_s, 5.0)
         while True:
             if self._zygote is None or self.broken is not None:
-                raise not_started() if self._zygote is None else QueryUnavailable(
-                    "the query processes are being restarted", "retry in a few seconds", code="restarting",
-                    retry_after=2)
+                raise (
+                    not_started()
+                    if self._zygote is None
+                    else QueryUnavailable(
+                        "the query processes are being restarted",
+                        "retry in a few seconds",
+                        code="restarting",
+                        retry_after=2,
+                    )
+                )
             try:
                 return await asyncio.wait_for(self._idle.get(), WATCH_S)
             except asyncio.TimeoutError:
                 if time.monotonic() > deadline:
-                    raise QueryUnavailable(f"{self.size} queries are already running, the most this server runs "
-                                           "at once", "retry in a moment", code="too_many_queries",
-                                           retry_after=1) from None
+                    raise QueryUnavailable(
+                        f"{self.size} queries are already running, the most this server runs at once",
+                        "retry in a moment",
+                        code="too_many_queries",
+                        retry_after=1,
+                    ) from None
 
     async def open(self, job: Job, guard_s: float | None = None) -> Reply:
         """Run ``job`` and return its answer still held by the worker; raises QueryError (refused, malformed, over

@@ -39,14 +39,14 @@ class Job:
     """Everything a query process needs to run one query (sent to it pickled)."""
 
     query: str
-    media_type: str                              # of the answer: a SPARQL results format, or an RDF format
+    media_type: str  # of the answer: a SPARQL results format, or an RDF format
     max_rows: int
     default_graphs: tuple[str, ...] | None = None  # the protocol's dataset, when the request gives one
     named_graphs: tuple[str, ...] | None = None
-    union_default_graph: bool = True             # False when the query has its own FROM / FROM NAMED
+    union_default_graph: bool = True  # False when the query has its own FROM / FROM NAMED
     substitutions: tuple[tuple[str, object], ...] = field(default_factory=tuple)
-    base_iri: str | None = None                  # relative IRIs of the query resolve against it (the endpoint)
-    max_bytes: int | None = None                 # the most bytes the answer may have (None: no cap)
+    base_iri: str | None = None  # relative IRIs of the query resolve against it (the endpoint)
+    max_bytes: int | None = None  # the most bytes the answer may have (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -109,32 +109,43 @@ def _query_args(job: Job) -> dict:
 
 
 def too_many(max_rows: int) -> QueryLimitError:
-    return QueryLimitError(f"the query returns more than {max_rows:,} results, the most one answer may hold",
-                           "add LIMIT (and OFFSET to page through), aggregate, or download a dump of the data",
-                           code="too_many_results")
+    return QueryLimitError(
+        f"the query returns more than {max_rows:,} results, the most one answer may hold",
+        "add LIMIT (and OFFSET to page through), aggregate, or download a dump of the data",
+        code="too_many_results",
+    )
 
 
 def not_started() -> QueryUnavailable:
-    return QueryUnavailable("the query service is not running", "retry in a moment", code="not_started",
-                            retry_after=5)
+    return QueryUnavailable("the query service is not running", "retry in a moment", code="not_started", retry_after=5)
 
 
 def timed_out(timeout_s: float) -> QueryLimitError:
-    return QueryLimitError(f"the query ran longer than the time limit of {timeout_s:g} s and was stopped",
-                           "make it more selective (fewer unbound patterns), add LIMIT, or download a dump",
-                           code="query_timeout", status=504)
+    return QueryLimitError(
+        f"the query ran longer than the time limit of {timeout_s:g} s and was stopped",
+        "make it more selective (fewer unbound patterns), add LIMIT, or download a dump",
+        code="query_timeout",
+        status=504,
+    )
 
 
 def too_large(max_bytes: int) -> QueryLimitError:
-    return QueryLimitError(f"the answer is larger than {max_bytes / (1 << 20):g} MiB ({max_bytes:,} bytes), the most "
-                           "one answer may hold (setting ESSGRAPH_MAX_ANSWER_BYTES)", "add LIMIT, select fewer or "
-                           "shorter values, or download a dump of the data", code="answer_too_large")
+    return QueryLimitError(
+        f"the answer is larger than {max_bytes / (1 << 20):g} MiB ({max_bytes:,} bytes), the most "
+        "one answer may hold (setting ESSGRAPH_MAX_ANSWER_BYTES)",
+        "add LIMIT, select fewer or shorter values, or download a dump of the data",
+        code="answer_too_large",
+    )
 
 
 def stopped(memory_mib: int) -> QueryLimitError:
-    return QueryLimitError("the query was stopped before it finished: it needed more than the memory allowed to "
-                           f"one query ({memory_mib} MiB) or crashed its process", "make it more selective or add "
-                           "LIMIT", code="query_stopped", status=503)
+    return QueryLimitError(
+        "the query was stopped before it finished: it needed more than the memory allowed to "
+        f"one query ({memory_mib} MiB) or crashed its process",
+        "make it more selective or add LIMIT",
+        code="query_stopped",
+        status=503,
+    )
 
 
 def execute(store: ox.Store, job: Job) -> Answer:
@@ -165,12 +176,18 @@ def evaluate(store: ox.Store, job: Job) -> Answer:
         assert job.max_bytes is not None  # _TooBig is raised only under a cap
         raise too_large(job.max_bytes) from None
     except MemoryError:  # a Python allocation over the process's memory limit
-        raise QueryLimitError("the query was stopped: it needed more memory than one query may use",
-                              "make it more selective or add LIMIT", code="query_stopped", status=503) from None
+        raise QueryLimitError(
+            "the query was stopped: it needed more memory than one query may use",
+            "make it more selective or add LIMIT",
+            code="query_stopped",
+            status=503,
+        ) from None
     except PermissionError:
-        raise QueryRefused("the query tried to open a network connection; essgraph never sends a request to "
-                           "another host", "remove SERVICE and remote IRIs to be fetched",
-                           code="network_refused") from None
+        raise QueryRefused(
+            "the query tried to open a network connection; essgraph never sends a request to another host",
+            "remove SERVICE and remote IRIs to be fetched",
+            code="network_refused",
+        ) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"the query could not be evaluated: {exc}") from None
 
@@ -182,8 +199,9 @@ def syntax_error(detail: str) -> QuerySyntaxError:
         if len(what) > 240:  # pyoxigraph lists every token it would accept
             what = what[:240].rsplit(",", 1)[0] + ", …"
         detail = f"line {line}, column {column}: {what}"
-    return QuerySyntaxError(f"SPARQL syntax error at {detail}",
-                            "check the query near that position (SPARQL 1.1 Query syntax)")
+    return QuerySyntaxError(
+        f"SPARQL syntax error at {detail}", "check the query near that position (SPARQL 1.1 Query syntax)"
+    )
 
 
 def _results_format(job: Job) -> ox.QueryResultsFormat:
@@ -240,8 +258,11 @@ def _triples(store: ox.Store, result: ox.QueryTriples, job: Job) -> Answer:
     if target == ox.RdfFormat.RDF_XML:
         for quad in quads:
             if not _XML_LOCAL_NAME.search(quad.predicate.value):
-                raise QueryLimitError(f"the result cannot be written as RDF/XML: the predicate "
-                                      f"<{quad.predicate.value}> does not end with an XML name",
-                                      "ask for Turtle, N-Triples or JSON-LD instead", code="not_representable",
-                                      status=406)
+                raise QueryLimitError(
+                    f"the result cannot be written as RDF/XML: the predicate "
+                    f"<{quad.predicate.value}> does not end with an XML name",
+                    "ask for Turtle, N-Triples or JSON-LD instead",
+                    code="not_representable",
+                    status=406,
+                )
     return Answer(serialize(quads, target), counter.lines)

@@ -23,9 +23,12 @@ from essgraph.sparql.syntax import names_service, read_query
 
 
 def read_only() -> QueryRefused:
-    return QueryRefused("SPARQL Update is refused: essgraph is read-only",
-                        "nothing can be changed through a query; the data is published by editing its sources and "
-                        "running 'essgraph build'", code="read_only")
+    return QueryRefused(
+        "SPARQL Update is refused: essgraph is read-only",
+        "nothing can be changed through a query; the data is published by editing its sources and "
+        "running 'essgraph build'",
+        code="read_only",
+    )
 
 
 def check_query(text: str) -> QueryInfo:
@@ -39,10 +42,12 @@ def check_query(text: str) -> QueryInfo:
 
 
 def service_refused(line: int, column: int) -> QueryRefused:
-    return QueryRefused(f"SERVICE (federated query) at line {line}, column {column} is not allowed: essgraph "
-                        "never sends a request to another host",
-                        "query the other endpoint yourself, or download this endpoint's data and combine them",
-                        code="service_refused")
+    return QueryRefused(
+        f"SERVICE (federated query) at line {line}, column {column} is not allowed: essgraph "
+        "never sends a request to another host",
+        "query the other endpoint yourself, or download this endpoint's data and combine them",
+        code="service_refused",
+    )
 
 
 def refuse_service(text: str, base: bool = True) -> None:
@@ -55,6 +60,10 @@ def refuse_service(text: str, base: bool = True) -> None:
         return
     if names_service(text):
         line, column = position(text, reading.error_at or 0)
-        raise QueryRefused(f"the query cannot be read past line {line}, column {column}, and it contains the word "
-                           "SERVICE: it is refused, since essgraph runs a query only once sure it calls no other "
-                           "service", "fix the syntax near that position (SPARQL 1.1)", code="service_refused")
+        raise QueryRefused(
+            f"the query cannot be read past line {line}, column {column}, and it contains the word "
+            "SERVICE: it is refused, since essgraph runs a query only once sure it calls no other "
+            "service",
+            "fix the syntax near that position (SPARQL 1.1)",
+            code="service_refused",
+        )

@@ -21,7 +21,8 @@ FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_TOKEN = re.compile(rf"""
+_TOKEN = re.compile(
+    rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
@@ -35,15 +36,17 @@ _TOKEN = re.compile(rf"""
   | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w.:\-\u00B7]|{_PLX})*)
   | (?P<word>[^\W\d_]\w*)
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
 class QueryInfo:
-    form: str | None            # SELECT, CONSTRUCT, DESCRIBE or ASK; None when the text is no query
-    update: str | None          # the first keyword when the text is a SPARQL Update request
+    form: str | None  # SELECT, CONSTRUCT, DESCRIBE or ASK; None when the text is no query
+    update: str | None  # the first keyword when the text is a SPARQL Update request
     service: tuple[int, int] | None  # (line, column) of the first SERVICE keyword
-    has_dataset_clause: bool    # FROM or FROM NAMED: the query names its own dataset
+    has_dataset_clause: bool  # FROM or FROM NAMED: the query names its own dataset
 
     @property
     def returns_graph(self) -> bool:

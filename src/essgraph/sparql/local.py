@@ -30,7 +30,7 @@ FORMAT_NAMES = (TABLE, *(m.name for m in formats.RESULT_FORMATS), *(m.name for m
 @dataclass(frozen=True)
 class LocalQuery:
     text: str
-    source: str                      # where it came from, for messages
+    source: str  # where it came from, for messages
     named: NamedQuery | None = None  # when it has a '#+' header: title, parameters
 
 
@@ -41,9 +41,14 @@ def run_local(query: LocalQuery, params: list[str], fmt: str | None, store_dir, 
     info = check_query(query.text)
     media = output_media(fmt, info)
     with store_dir.leased_current() as build:
-        job = Job(query.text, (media or TABLE_SOURCE).media_type, settings.max_result_rows,
-                  union_default_graph=not info.has_dataset_clause, substitutions=substitutions,
-                  base_iri=Urls(build.manifest.get("base_iri", settings.base_iri)).sparql)
+        job = Job(
+            query.text,
+            (media or TABLE_SOURCE).media_type,
+            settings.max_result_rows,
+            union_default_graph=not info.has_dataset_clause,
+            substitutions=substitutions,
+            base_iri=Urls(build.manifest.get("base_iri", settings.base_iri)).sparql,
+        )
         try:
             answer = run_isolated(build.open, job, settings.query_timeout_s, settings.query_memory_mib)
         except QuerySyntaxError as exc:
@@ -61,9 +66,11 @@ def resolve_query(text_or_path: str, queries_dir: Path) -> LocalQuery:
                 return _from_file(path)
     stripped = text_or_path.strip()
     if not stripped or (" " not in stripped and "{" not in stripped):
-        raise QueryError(f"{text_or_path!r} is neither a query file, a query of {queries_dir}, nor SPARQL",
-                         hint="pass a .rq file, a query name (see 'ls queries/') or a SPARQL string",
-                         code="unknown_query")
+        raise QueryError(
+            f"{text_or_path!r} is neither a query file, a query of {queries_dir}, nor SPARQL",
+            hint="pass a .rq file, a query name (see 'ls queries/') or a SPARQL string",
+            code="unknown_query",
+        )
     return LocalQuery(text_or_path, "command line")
 
 
@@ -82,8 +89,10 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise QueryParameterError(f"--param {pair!r} is not NAME=VALUE",
-                                      "for example --param organisation=https://example.org/id/organisation/x")
+            raise QueryParameterError(
+                f"--param {pair!r} is not NAME=VALUE",
+                "for example --param organisation=https://example.org/id/organisation/x",
+            )
         if name.strip() in values:
             raise QueryParameterError(f"the parameter {name.strip()!r} is given more than once")
         values[name.strip()] = value
@@ -94,10 +103,10 @@ def bind(query: LocalQuery, values: dict[str, str]) -> tuple[tuple[str, object],
     """The query's parameters bound as RDF terms (sorted), or an error listing its parameters."""
     if query.named is None:
         if values:
-            raise QueryParameterError(f"the query ({query.source}) declares no parameters: --param applies to "
-                                      "named queries",
-                                      "a named query declares its parameters in '#+ param:' header lines "
-                                      "(see queries/)")
+            raise QueryParameterError(
+                f"the query ({query.source}) declares no parameters: --param applies to named queries",
+                "a named query declares its parameters in '#+ param:' header lines (see queries/)",
+            )
         return ()
     bindings = query.named.bindings(values)
     return tuple(sorted((var.value, term) for var, term in bindings.items()))
@@ -113,8 +122,11 @@ def output_media(name: str | None, info: QueryInfo) -> formats.Format | None:
     media = formats.by_name(name, offers)
     if media is None:
         names = ([] if info.returns_graph else [TABLE]) + [o.name for o in offers]
-        raise QueryError(f"format {name} is not available for a {info.form or 'SPARQL'} query",
-                         "use --format " + ", ".join(names), code="not_acceptable")
+        raise QueryError(
+            f"format {name} is not available for a {info.form or 'SPARQL'} query",
+            "use --format " + ", ".join(names),
+            code="not_acceptable",
+        )
     return media
 
 

@@ -26,8 +26,10 @@ from essgraph.errors import ConfigError, QueryParameterError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "lang")
-_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+(?P<req>required|optional)\s*"
-                    r"(?:--\s*(?P<desc>.*?))?\s*(?:\(example:\s*(?P<example>[^)]*)\))?\s*$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+(?P<req>required|optional)\s*"
+    r"(?:--\s*(?P<desc>.*?))?\s*(?:\(example:\s*(?P<example>[^)]*)\))?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ class NamedQuery:
         missing = [p for p in self.params if p.required and not values.get(p.name)]
         if missing:
             names = ", ".join(f"{p.name!r} ({p.type})" for p in missing)
-            raise QueryParameterError(f"query {self.name!r} needs the parameter{'s' * (len(missing) > 1)} {names}",
-                                      self.usage())
+            raise QueryParameterError(
+                f"query {self.name!r} needs the parameter{'s' * (len(missing) > 1)} {names}", self.usage()
+            )
         return {ox.Variable(p.name): to_term(p, values[p.name]) for p in self.params if values.get(p.name)}
 
 
@@ -93,8 +96,10 @@ def to_term(p: Param, raw: str):
         return ox.Literal(raw)
     except (ValueError, InvalidOperation) as exc:
         why = "not a number" if isinstance(exc, InvalidOperation) else str(exc)
-        raise QueryParameterError(f"parameter {p.name!r}: {raw!r} is not a valid {p.type} ({why})",
-                                  hint=f"for example {p.name}={p.example}" if p.example else None) from None
+        raise QueryParameterError(
+            f"parameter {p.name!r}: {raw!r} is not a valid {p.type} ({why})",
+            hint=f"for example {p.name}={p.example}" if p.example else None,
+        ) from None
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -109,15 +114,19 @@ def parse_named_query(path: Path) -> NamedQuery:
         if key == "param":
             m = _PARAM.match(value)
             if not m or m["type"] not in PARAM_TYPES:
-                raise ConfigError(f"{path}:{lineno}: bad parameter line",
-                                 hint="write '#+ param: NAME TYPE required|optional -- description (example: VALUE)'"
-                                      f" with TYPE one of {', '.join(PARAM_TYPES)}")
+                raise ConfigError(
+                    f"{path}:{lineno}: bad parameter line",
+                    hint="write '#+ param: NAME TYPE required|optional -- description (example: VALUE)'"
+                    f" with TYPE one of {', '.join(PARAM_TYPES)}",
+                )
             params.append(Param(m["name"], m["type"], m["req"] == "required", m["desc"] or "", m["example"] or ""))
         elif key in ("title", "description"):
             meta[key] = (meta.get(key, "") + " " + value).strip()
     if "title" not in meta:
-        raise ConfigError(f"{path}: the query has no '#+ title:' header line",
-                          hint="a named query starts with '#+ title: ...' (see the other files of queries/)")
+        raise ConfigError(
+            f"{path}: the query has no '#+ title:' header line",
+            hint="a named query starts with '#+ title: ...' (see the other files of queries/)",
+        )
     return NamedQuery(path.stem, path, meta["title"], meta.get("description", ""), text, tuple(params))
 
 

@@ -75,17 +75,21 @@ def _install_filter() -> str | None:
     fprog = _Program(len(prog), filters)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0 \
-            or libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
+    if (
+        libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0
+        or libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0
+    ):
         return f"the kernel refused the seccomp filter ({os.strerror(ctypes.get_errno())})"
     return None
 
 
 def unavailable(reason: str) -> QueryUnavailable:
-    return QueryUnavailable(f"queries are refused: the kernel filter that keeps them off the network could not be "
-                            f"installed: {reason}",
-                            "run essgraph on Linux (x86_64 or aarch64) with seccomp allowed (containers: the "
-                            "default seccomp profile allows it)", code="sandbox_unavailable")
+    return QueryUnavailable(
+        f"queries are refused: the kernel filter that keeps them off the network could not be installed: {reason}",
+        "run essgraph on Linux (x86_64 or aarch64) with seccomp allowed (containers: the "
+        "default seccomp profile allows it)",
+        code="sandbox_unavailable",
+    )
 
 
 def confine(memory_mib: int) -> None:

@@ -43,19 +43,29 @@ def description(base_iri: str, manifest: dict, timeout_s: float, max_rows: int) 
         ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode(ENTAILMENT + "Simple")),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(service, ox.NamedNode(PREFIXES["dct"] + "title"), text("essgraph SPARQL endpoint")),
-        ox.Triple(service, ox.NamedNode(PREFIXES["rdfs"] + "comment"), text(
-            "Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all the named graphs. "
-            f"Limits: {timeout_s:g} s per query, {max_rows:,} results per response; SERVICE and updates are "
-            "refused.")),
+        ox.Triple(
+            service,
+            ox.NamedNode(PREFIXES["rdfs"] + "comment"),
+            text(
+                "Read-only SPARQL 1.1 Query endpoint. The default graph is the union of all the named graphs. "
+                f"Limits: {timeout_s:g} s per query, {max_rows:,} results per response; SERVICE and updates are "
+                "refused."
+            ),
+        ),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
-        ox.Triple(default_graph, ox.NamedNode(PREFIXES["rdfs"] + "comment"),
-                  text("The union (RDF merge) of all the named graphs of the dataset.")),
+        ox.Triple(
+            default_graph,
+            ox.NamedNode(PREFIXES["rdfs"] + "comment"),
+            text("The union (RDF merge) of all the named graphs of the dataset."),
+        ),
     ]
     # the W3C format IRI of every format the endpoint answers in
-    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(f.iri))
-                for f in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS)]
+    triples += [
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(f.iri))
+        for f in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS)
+    ]
     for i, (iri, n) in enumerate(sorted(manifest.get("graphs", {}).items())):
         named, graph = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
         triples += [

@@ -28,7 +28,7 @@ __all__ = ["Reading", "read_query", "names_service"]
 class Reading:
     ok: bool
     services: tuple[int, ...] = field(default_factory=tuple)  # offsets of the SERVICE keywords
-    error_at: int | None = None                                # where reading stopped, when not ok
+    error_at: int | None = None  # where reading stopped, when not ok
 
 
 def read_query(text: str, base: bool = True, budget_per_char: int = 200) -> Reading:
@@ -84,8 +84,7 @@ class QueryReader(PatternReader):
     def _version_decl(self) -> bool:
         """SPARQL 1.2's ``VERSION "1.2"``, which pyoxigraph 0.5 accepts (a short string only)."""
         start = self.mark()
-        if self.kw("VERSION") and self.ws() and not self.text.startswith(("'''", '"""'), self.pos) \
-                and self.string():
+        if self.kw("VERSION") and self.ws() and not self.text.startswith(("'''", '"""'), self.pos) and self.string():
             return True
         return self.reset(start)
 
@@ -118,8 +117,18 @@ class QueryReader(PatternReader):
                 count += 1
                 continue
             self.reset(member)
-            if (self.lit("(") and self.ws() and self.expression() and self.ws() and self.kw("AS") and self.ws()
-                    and self.var() and self.ws() and self.lit(")") and self.ws()):
+            if (
+                self.lit("(")
+                and self.ws()
+                and self.expression()
+                and self.ws()
+                and self.kw("AS")
+                and self.ws()
+                and self.var()
+                and self.ws()
+                and self.lit(")")
+                and self.ws()
+            ):
                 count += 1
                 continue
             self.reset(member)
@@ -127,8 +136,14 @@ class QueryReader(PatternReader):
 
     def _select_query(self) -> bool:
         start = self.mark()
-        if (self._select_clause() and self.ws() and self._dataset_clauses() and self.ws()
-                and self._where_clause() and self._modifiers()):
+        if (
+            self._select_clause()
+            and self.ws()
+            and self._dataset_clauses()
+            and self.ws()
+            and self._where_clause()
+            and self._modifiers()
+        ):
             return True
         return self.reset(start)
 
@@ -140,13 +155,32 @@ class QueryReader(PatternReader):
 
     def _construct_query(self) -> bool:
         start = self.mark()
-        if (self.kw("CONSTRUCT") and self.ws() and self._construct_template() and self.ws()
-                and self._dataset_clauses() and self.ws() and self._where_clause() and self._modifiers()):
+        if (
+            self.kw("CONSTRUCT")
+            and self.ws()
+            and self._construct_template()
+            and self.ws()
+            and self._dataset_clauses()
+            and self.ws()
+            and self._where_clause()
+            and self._modifiers()
+        ):
             return True
         self.reset(start)
-        if (self.kw("CONSTRUCT") and self.ws() and self._dataset_clauses() and self.ws() and self.kw("WHERE")
-                and self.ws() and self.lit("{") and self.ws() and self._optional(self._triples_template)
-                and self.ws() and self.lit("}") and self._modifiers()):
+        if (
+            self.kw("CONSTRUCT")
+            and self.ws()
+            and self._dataset_clauses()
+            and self.ws()
+            and self.kw("WHERE")
+            and self.ws()
+            and self.lit("{")
+            and self.ws()
+            and self._optional(self._triples_template)
+            and self.ws()
+            and self.lit("}")
+            and self._modifiers()
+        ):
             return True
         return self.reset(start)
 
@@ -168,8 +202,14 @@ class QueryReader(PatternReader):
 
     def _ask_query(self) -> bool:
         start = self.mark()
-        if (self.kw("ASK") and self.ws() and self._dataset_clauses() and self.ws() and self._where_clause()
-                and self._modifiers()):
+        if (
+            self.kw("ASK")
+            and self.ws()
+            and self._dataset_clauses()
+            and self.ws()
+            and self._where_clause()
+            and self._modifiers()
+        ):
             return True
         return self.reset(start)
 
@@ -198,8 +238,13 @@ class QueryReader(PatternReader):
     def _by_clause(self, word: str, condition) -> bool:
         """``word _ BY _ (condition _)+`` (GROUP BY, ORDER BY)."""
         start = self.mark()
-        if self.kw(word) and self.ws() and self.kw("BY") and self.ws() \
-                and self._one_or_more(lambda: condition() and self.ws()):
+        if (
+            self.kw(word)
+            and self.ws()
+            and self.kw("BY")
+            and self.ws()
+            and self._one_or_more(lambda: condition() and self.ws())
+        ):
             return True
         return self.reset(start)
 
@@ -271,16 +316,37 @@ class QueryReader(PatternReader):
 
     def data_block(self) -> bool:
         start = self.mark()
-        if self.var() and self.ws() and self.lit("{") and self.ws() \
-                and self._any(lambda: self._data_block_value() and self.ws()) and self.lit("}"):
+        if (
+            self.var()
+            and self.ws()
+            and self.lit("{")
+            and self.ws()
+            and self._any(lambda: self._data_block_value() and self.ws())
+            and self.lit("}")
+        ):
             return True
         self.reset(start)
-        if (self.lit("(") and self.ws() and self._any(lambda: self.var() and self.ws()) and self.ws()
-                and self.lit(")") and self.ws() and self.lit("{") and self.ws()
-                and self._any(lambda: self.lit("(") and self.ws()
-                              and self._any(lambda: self._data_block_value() and self.ws()) and self.ws()
-                              and self.lit(")") and self.ws())
-                and self.lit("}")):
+        if (
+            self.lit("(")
+            and self.ws()
+            and self._any(lambda: self.var() and self.ws())
+            and self.ws()
+            and self.lit(")")
+            and self.ws()
+            and self.lit("{")
+            and self.ws()
+            and self._any(
+                lambda: (
+                    self.lit("(")
+                    and self.ws()
+                    and self._any(lambda: self._data_block_value() and self.ws())
+                    and self.ws()
+                    and self.lit(")")
+                    and self.ws()
+                )
+            )
+            and self.lit("}")
+        ):
             return True
         return self.reset(start)
 

@@ -19,23 +19,78 @@ E1, E2, E3, E4 = 1, 2, 3, 4
 NIL, LIST, VAR = "nil", "list", "var"
 #: keyword -> the argument shapes it accepts, tried in order (REGEX with three arguments before two)
 BUILTINS: dict[str, tuple] = {
-    **dict.fromkeys(("STR", "LANG", "LANGDIR", "DATATYPE", "IRI", "URI", "ABS", "CEIL", "FLOOR", "ROUND", "STRLEN",
-                     "UCASE", "LCASE", "ENCODE_FOR_URI", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES", "SECONDS",
-                     "TIMEZONE", "TZ", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "isIRI", "isURI", "isBLANK",
-                     "isLITERAL", "isNUMERIC", "hasLang", "hasLangDir", "SUBJECT", "PREDICATE", "OBJECT",
-                     "isTriple"), (E1,)),
-    **dict.fromkeys(("LANGMATCHES", "CONTAINS", "STRSTARTS", "STRENDS", "STRBEFORE", "STRAFTER", "STRLANG", "STRDT",
-                     "sameTerm", "ADJUST"), (E2,)),
+    **dict.fromkeys(
+        (
+            "STR",
+            "LANG",
+            "LANGDIR",
+            "DATATYPE",
+            "IRI",
+            "URI",
+            "ABS",
+            "CEIL",
+            "FLOOR",
+            "ROUND",
+            "STRLEN",
+            "UCASE",
+            "LCASE",
+            "ENCODE_FOR_URI",
+            "YEAR",
+            "MONTH",
+            "DAY",
+            "HOURS",
+            "MINUTES",
+            "SECONDS",
+            "TIMEZONE",
+            "TZ",
+            "MD5",
+            "SHA1",
+            "SHA256",
+            "SHA384",
+            "SHA512",
+            "isIRI",
+            "isURI",
+            "isBLANK",
+            "isLITERAL",
+            "isNUMERIC",
+            "hasLang",
+            "hasLangDir",
+            "SUBJECT",
+            "PREDICATE",
+            "OBJECT",
+            "isTriple",
+        ),
+        (E1,),
+    ),
+    **dict.fromkeys(
+        (
+            "LANGMATCHES",
+            "CONTAINS",
+            "STRSTARTS",
+            "STRENDS",
+            "STRBEFORE",
+            "STRAFTER",
+            "STRLANG",
+            "STRDT",
+            "sameTerm",
+            "ADJUST",
+        ),
+        (E2,),
+    ),
     **dict.fromkeys(("IF", "STRLANGDIR", "TRIPLE"), (E3,)),
-    "SUBSTR": (E3, E2), "REGEX": (E3, E2), "REPLACE": (E4, E3), "BNODE": (E1, NIL),
+    "SUBSTR": (E3, E2),
+    "REGEX": (E3, E2),
+    "REPLACE": (E4, E3),
+    "BNODE": (E1, NIL),
     **dict.fromkeys(("RAND", "NOW", "UUID", "STRUUID"), (NIL,)),
     **dict.fromkeys(("CONCAT", "COALESCE"), (LIST,)),
     "BOUND": (VAR,),
 }
 AGGREGATES = ("COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT")
 # longest first: no keyword's arguments can start with a letter, so at most the longest matching one can succeed
-_CALLS = re.compile("|".join(sorted((*BUILTINS, *AGGREGATES, "EXISTS", "NOT"), key=len, reverse=True)),
-                    re.IGNORECASE | re.ASCII)
+_CALLS = re.compile(
+    "|".join(sorted((*BUILTINS, *AGGREGATES, "EXISTS", "NOT"), key=len, reverse=True)), re.IGNORECASE | re.ASCII
+)
 _RELATIONAL = ("=", "!=", ">=", ">", "<=", "<")
 
 
@@ -111,13 +166,18 @@ class ExpressionReader(TermReader):
         return self._primary() or self.reset(start)
 
     def _primary(self) -> bool:
-        return (self.bracketted() or self._expr_triple_term() or self._iri_or_function() or self.var()
-                or self.literal() or self.builtin_call())
+        return (
+            self.bracketted()
+            or self._expr_triple_term()
+            or self._iri_or_function()
+            or self.var()
+            or self.literal()
+            or self.builtin_call()
+        )
 
     def bracketted(self) -> bool:
         start = self.mark()
-        return (self.lit("(") and self.ws() and self.expression() and self.ws() and self.lit(")")) \
-            or self.reset(start)
+        return (self.lit("(") and self.ws() and self.expression() and self.ws() and self.lit(")")) or self.reset(start)
 
     def _iri_or_function(self) -> bool:
         if not self.iri():
@@ -141,16 +201,30 @@ class ExpressionReader(TermReader):
 
     def _list(self, closing_ws: bool) -> bool:
         start = self.mark()
-        if self.lit("(") and self.ws() and self._separated(lambda: self.expression() and self.ws(), ",") \
-                and (not closing_ws or self.ws()) and self.lit(")"):
+        if (
+            self.lit("(")
+            and self.ws()
+            and self._separated(lambda: self.expression() and self.ws(), ",")
+            and (not closing_ws or self.ws())
+            and self.lit(")")
+        ):
             return True
         self.reset(start)
         return self.nil()
 
     def _expr_triple_term(self) -> bool:
         start = self.mark()
-        if (self.lit("<<(") and self.ws() and (self.iri() or self.literal() or self.var()) and self.ws()
-                and self.verb() and self.ws() and self._expr_triple_object() and self.ws() and self.lit(")>>")):
+        if (
+            self.lit("<<(")
+            and self.ws()
+            and (self.iri() or self.literal() or self.var())
+            and self.ws()
+            and self.verb()
+            and self.ws()
+            and self._expr_triple_object()
+            and self.ws()
+            and self.lit(")>>")
+        ):
             return True
         return self.reset(start)
 
@@ -209,8 +283,17 @@ class ExpressionReader(TermReader):
                 continue
             if name == "GROUP_CONCAT":
                 before_separator = self.mark()
-                if (self.lit(";") and self.ws() and self.kw("SEPARATOR") and self.ws() and self.lit("=")
-                        and self.ws() and self.string() and self.ws() and self.lit(")")):
+                if (
+                    self.lit(";")
+                    and self.ws()
+                    and self.kw("SEPARATOR")
+                    and self.ws()
+                    and self.lit("=")
+                    and self.ws()
+                    and self.string()
+                    and self.ws()
+                    and self.lit(")")
+                ):
                     return True
                 self.reset(before_separator)
             if self.lit(")"):

@@ -79,8 +79,20 @@ class PatternReader(ExpressionReader):
             return True
         if self._keyword_then("FILTER", self.constraint):
             return True
-        if self._keyword_then("BIND", lambda: self.lit("(") and self.ws() and self.expression() and self.ws()
-                              and self.kw("AS") and self.ws() and self.var() and self.ws() and self.lit(")")):
+        if self._keyword_then(
+            "BIND",
+            lambda: (
+                self.lit("(")
+                and self.ws()
+                and self.expression()
+                and self.ws()
+                and self.kw("AS")
+                and self.ws()
+                and self.var()
+                and self.ws()
+                and self.lit(")")
+            ),
+        ):
             return True
         return self._keyword_then("VALUES", self.data_block)
 
@@ -91,8 +103,14 @@ class PatternReader(ExpressionReader):
     def _service(self) -> bool:
         for silent in (True, False):
             start = self.mark()
-            if self.kw("SERVICE") and self.ws() and (not silent or (self.kw("SILENT") and self.ws())) \
-                    and self.var_or_iri() and self.ws() and self.group_graph_pattern():
+            if (
+                self.kw("SERVICE")
+                and self.ws()
+                and (not silent or (self.kw("SILENT") and self.ws()))
+                and self.var_or_iri()
+                and self.ws()
+                and self.group_graph_pattern()
+            ):
                 self.services.append(start[0])
                 return True
             self.reset(start)
@@ -104,8 +122,7 @@ class PatternReader(ExpressionReader):
         return self._subject_then(self.property_list_not_empty, self.property_list, self._triples_node)
 
     def _triples_same_subject_path(self) -> bool:
-        return self._subject_then(self._property_list_path_not_empty, self._property_list_path,
-                                  self._triples_node_path)
+        return self._subject_then(self._property_list_path_not_empty, self._property_list_path, self._triples_node_path)
 
     def _subject_then(self, properties, optional_properties, node) -> bool:
         start = self.mark()
@@ -188,8 +205,7 @@ class PatternReader(ExpressionReader):
         return self.var() or self.iri()
 
     def var_or_term(self) -> bool:
-        return (self.var() or self._triple_term() or self.iri() or self.literal() or self.blank_node()
-                or self.nil())
+        return self.var() or self._triple_term() or self.iri() or self.literal() or self.blank_node() or self.nil()
 
     def _graph_node(self) -> bool:
         return self._reified_triple() or self.var_or_term() or self._triples_node()
@@ -199,16 +215,23 @@ class PatternReader(ExpressionReader):
 
     def _triples_node(self) -> bool:
         return self._collection(self._graph_node, closing_ws=False) or self._blank_properties(
-            self.property_list_not_empty)
+            self.property_list_not_empty
+        )
 
     def _triples_node_path(self) -> bool:
         return self._collection(self._graph_node_path, closing_ws=True) or self._blank_properties(
-            self._property_list_path_not_empty)
+            self._property_list_path_not_empty
+        )
 
     def _collection(self, node, closing_ws: bool) -> bool:
         start = self.mark()
-        if self.lit("(") and self.ws() and self._one_or_more(lambda: node() and self.ws()) \
-                and (not closing_ws or self.ws()) and self.lit(")"):
+        if (
+            self.lit("(")
+            and self.ws()
+            and self._one_or_more(lambda: node() and self.ws())
+            and (not closing_ws or self.ws())
+            and self.lit(")")
+        ):
             return True
         return self.reset(start)
 
@@ -223,9 +246,21 @@ class PatternReader(ExpressionReader):
         if not (self.lit("<<") and self.ws()):
             return self.reset(start)
         subject = self.var() or self._reified_triple() or self.iri() or self.literal() or self.blank_node()
-        if subject and self.ws() and self.verb() and self.ws() and (
-                self.var() or self._triple_term() or self._reified_triple() or self.iri() or self.literal()
-                or self.blank_node()) and self.ws():
+        if (
+            subject
+            and self.ws()
+            and self.verb()
+            and self.ws()
+            and (
+                self.var()
+                or self._triple_term()
+                or self._reified_triple()
+                or self.iri()
+                or self.literal()
+                or self.blank_node()
+            )
+            and self.ws()
+        ):
             reifier = self.mark()
             if not self._reifier():
                 self.reset(reifier)
@@ -235,19 +270,33 @@ class PatternReader(ExpressionReader):
 
     def _triple_term(self) -> bool:
         start = self.mark()
-        if (self.lit("<<(") and self.ws()
-                and (self.var() or self.iri() or self.literal() or self.blank_node()) and self.ws()
-                and self.verb() and self.ws()
-                and (self.var() or self._triple_term() or self.iri() or self.literal() or self.blank_node())
-                and self.ws() and self.lit(")>>")):
+        if (
+            self.lit("<<(")
+            and self.ws()
+            and (self.var() or self.iri() or self.literal() or self.blank_node())
+            and self.ws()
+            and self.verb()
+            and self.ws()
+            and (self.var() or self._triple_term() or self.iri() or self.literal() or self.blank_node())
+            and self.ws()
+            and self.lit(")>>")
+        ):
             return True
         return self.reset(start)
 
     def _triple_term_data(self) -> bool:
         start = self.mark()
-        if (self.lit("<<(") and self.ws() and self.iri() and self.ws() and (self.iri() or self.lit("a"))
-                and self.ws() and (self._triple_term_data() or self.iri() or self.literal()) and self.ws()
-                and self.lit(")>>")):
+        if (
+            self.lit("<<(")
+            and self.ws()
+            and self.iri()
+            and self.ws()
+            and (self.iri() or self.lit("a"))
+            and self.ws()
+            and (self._triple_term_data() or self.iri() or self.literal())
+            and self.ws()
+            and self.lit(")>>")
+        ):
             return True  # a literal subject parses, then fails pyoxigraph's check: the same as not parsing
         return self.reset(start)
 
@@ -289,8 +338,12 @@ class PatternReader(ExpressionReader):
 
     def _negated_property_set(self) -> bool:
         start = self.mark()
-        if self.lit("(") and self.ws() and self._separated(lambda: self._one_in_set() and self.ws(), "|") \
-                and self.lit(")"):
+        if (
+            self.lit("(")
+            and self.ws()
+            and self._separated(lambda: self._one_in_set() and self.ws(), "|")
+            and self.lit(")")
+        ):
             return True
         self.reset(start)
         return self._one_in_set()

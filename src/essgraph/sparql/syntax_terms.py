@@ -20,8 +20,10 @@ import re
 
 from essgraph.sparql.syntax_iri import is_absolute, valid_iri
 
-_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
-                  "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD")
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+)
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
@@ -32,8 +34,10 @@ WS = re.compile(r"(?:[ \t\n\r]|#[^\r\n]*+)*+")
 NIL_WS = re.compile(r"[ \t\n\r]*+")  # inside () and [] only these, no comment
 IRIREF = re.compile(r"<([^>]*+)>")
 PN_PREFIX = re.compile(rf"[{_PN_CHARS_BASE}][{_PN_CHARS}]*+(?:\.++[{_PN_CHARS}]++)*+")
-PN_LOCAL = re.compile(rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*+"
-                      rf"(?:\.++(?:[{_PN_CHARS}:]|{_PLX})++)?+")
+PN_LOCAL = re.compile(
+    rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*+"
+    rf"(?:\.++(?:[{_PN_CHARS}:]|{_PLX})++)?+"
+)
 VAR = re.compile(rf"[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*+")
 BLANK_NODE_LABEL = re.compile(rf"_:[{_PN_CHARS_U}0-9][{_PN_CHARS}]*+(?:\.++[{_PN_CHARS}]++)*+")
 LANGDIR = re.compile(r"@[a-zA-Z]++(?:-[a-zA-Z0-9]++)*+(--[a-zA-Z]++)?+")
@@ -84,7 +88,7 @@ def _hex_char(rest: str, size: int) -> tuple[str, str] | None:
     value = int(digits, 16)
     if not _code_point(value):
         return None
-    return chr(value), rest[len(digits):]
+    return chr(value), rest[len(digits) :]
 
 
 def unescape_iriref(content: str) -> str | None:
@@ -125,11 +129,11 @@ class TermReader:
     def __init__(self, text: str, base: bool, budget: int):
         self.text = text
         self.pos = 0
-        self.has_base = base                 # relative IRIs resolve (the endpoint's IRI is the base)
-        self.prefixes: dict[str, str] = {}   # PREFIX declarations, as pyoxigraph keeps them
-        self.services: list[int] = []        # offsets of the SERVICE keywords of the reading so far
-        self.aggregates = 0                  # pyoxigraph's stack of SELECT scopes: aggregates need one
-        self.furthest = 0                    # the furthest offset any rule failed at (for the message)
+        self.has_base = base  # relative IRIs resolve (the endpoint's IRI is the base)
+        self.prefixes: dict[str, str] = {}  # PREFIX declarations, as pyoxigraph keeps them
+        self.services: list[int] = []  # offsets of the SERVICE keywords of the reading so far
+        self.aggregates = 0  # pyoxigraph's stack of SELECT scopes: aggregates need one
+        self.furthest = 0  # the furthest offset any rule failed at (for the message)
         self.budget = budget
 
     def mark(self) -> tuple[int, int]:
@@ -140,7 +144,7 @@ class TermReader:
 
     def reset(self, mark: tuple[int, int]) -> bool:
         self.pos = mark[0]
-        del self.services[mark[1]:]
+        del self.services[mark[1] :]
         return False
 
     def _no(self) -> bool:
@@ -218,7 +222,7 @@ class TermReader:
             self._no()
             return None
         self.pos = end + 1
-        return self.text[prefix.start():prefix.end()] if prefix else ""
+        return self.text[prefix.start() : prefix.end()] if prefix else ""
 
     def prefixed_name(self) -> bool:
         start = self.mark()

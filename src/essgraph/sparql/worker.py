@@ -73,6 +73,7 @@ def _close_fds_except(keep: set[int]) -> None:
 
 # -- worker ------------------------------------------------------------------------------------------------------
 
+
 def _serve_queries(store, channel: socket.socket, refusal: QueryError | None = None) -> None:
     """Answer jobs until the server closes the channel; with ``refusal``, answer every job with it instead."""
     while True:
@@ -115,6 +116,7 @@ def _worker_main(source, channel: socket.socket, memory_mib: int) -> None:
 
 
 # -- zygote ------------------------------------------------------------------------------------------------------
+
 
 def _spawn(store, control: socket.socket, channel_fd: int, memory_mib: int) -> int:
     pid = os.fork()
@@ -209,9 +211,19 @@ def exec_zygote(path: str, memory_mib: int) -> tuple[subprocess.Popen, socket.so
     """Start a zygote for the on-disk store at ``path`` in a new process (see the module's note on ``fork``)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "essgraph.sparql.worker", str(theirs.fileno()), path,
-                                 str(memory_mib), str(os.getpid())], pass_fds=(theirs.fileno(),),
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "essgraph.sparql.worker",
+                str(theirs.fileno()),
+                path,
+                str(memory_mib),
+                str(os.getpid()),
+            ],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+        )
     finally:
         theirs.close()
     return proc, ours

@@ -23,12 +23,21 @@ def run_integrity_checks(store: ox.Store, queries: tuple[Path, ...], rel=str) ->
             raise QueryError(f"{rel(path)}: integrity query is not valid SPARQL: {exc}") from None
         names = {v.value for v in rows.variables}
         for row in rows:
+
             def get(name, row=row, names=names):
                 term = row[name] if name in names else None
                 return "" if term is None else term.value
 
             severity = (get("severity") or "Violation").rsplit("#", 1)[-1]
-            results.append(Result(severity if severity in SEVERITY_ORDER else "Violation",
-                                  get("focus"), get("path"), get("value"), get("message") or path.stem,
-                                  rel(path), "integrity"))
+            results.append(
+                Result(
+                    severity if severity in SEVERITY_ORDER else "Violation",
+                    get("focus"),
+                    get("path"),
+                    get("value"),
+                    get("message") or path.stem,
+                    rel(path),
+                    "integrity",
+                )
+            )
     return results

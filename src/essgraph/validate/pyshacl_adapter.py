@@ -33,16 +33,18 @@ def parse_report(report: rdflib.Graph, dataset: str | Callable = "") -> list[Res
         if (None, SH.detail, node) in report:  # a nested result explains another one: counted once, as its parent
             continue
         focus = report.value(node, SH.focusNode)
-        results.append(Result(
-            severity=severity_name(report.value(node, SH.resultSeverity)),
-            focus=rdflib_term_text(focus),
-            path=path_text(report, report.value(node, SH.resultPath)),
-            value=rdflib_term_text(report.value(node, SH.value)),
-            message=pick_message(messages_by_language(report.objects(node, SH.resultMessage)))
-            or "constraint not satisfied",
-            shape=rdflib_term_text(report.value(node, SH.sourceShape)),
-            dataset=dataset_of(focus),
-        ))
+        results.append(
+            Result(
+                severity=severity_name(report.value(node, SH.resultSeverity)),
+                focus=rdflib_term_text(focus),
+                path=path_text(report, report.value(node, SH.resultPath)),
+                value=rdflib_term_text(report.value(node, SH.value)),
+                message=pick_message(messages_by_language(report.objects(node, SH.resultMessage)))
+                or "constraint not satisfied",
+                shape=rdflib_term_text(report.value(node, SH.sourceShape)),
+                dataset=dataset_of(focus),
+            )
+        )
     return results
 
 
@@ -63,8 +65,14 @@ def validate_with_pyshacl(batch: list[tuple[str, list[ox.Quad]]], shapes: rdflib
             owner.setdefault(s, ds_id)
     try:
         _conforms, report, _text = validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-            allow_infos=True, abort_on_first=False, meta_shacl=False,
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            abort_on_first=False,
+            meta_shacl=False,
         )
     except ReportableRuntimeError as exc:  # malformed shapes (ShapeLoadError, ConstraintLoadError...)
         raise ShapesError(f"the shapes cannot be applied: {exc.message}", hint="fix the shapes files") from None

@@ -30,8 +30,8 @@ class Result:
     message: str
     shape: str
     dataset: str = ""
-    location: str = ""       # the workbook cell the focus node comes from (essgraph.intake), when it does
-    message_fr: str = ""     # the French message, given with the location
+    location: str = ""  # the workbook cell the focus node comes from (essgraph.intake), when it does
+    message_fr: str = ""  # the French message, given with the location
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -31,8 +31,13 @@ def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
         prefixes: dict[str, str] = {}
         bnodes: dict = {}
         for q in read_quads(path, path.resolve().as_uri(), None, prefixes):
-            graph.add((to_rdflib_term(q.subject, bnodes), to_rdflib_term(q.predicate, bnodes),
-                       to_rdflib_term(q.object, bnodes)))
+            graph.add(
+                (
+                    to_rdflib_term(q.subject, bnodes),
+                    to_rdflib_term(q.predicate, bnodes),
+                    to_rdflib_term(q.object, bnodes),
+                )
+            )
         for prefix, namespace in prefixes.items():
             graph.bind(prefix, namespace, override=False)
     return graph
@@ -60,8 +65,10 @@ class CompiledShapes:
         core, sparql = compile_constraints(shapes)
         missing = unsupported(core)
         if engine == "essgraph" and missing:
-            raise ShapesError("the essgraph SHACL engine does not evaluate " + ", ".join(missing),
-                              hint="use --shacl-engine pyshacl (or auto)")
+            raise ShapesError(
+                "the essgraph SHACL engine does not evaluate " + ", ".join(missing),
+                hint="use --shacl-engine pyshacl (or auto)",
+            )
         use_engine = engine == "essgraph" or (engine == "auto" and not missing)
         return cls(core, sparql, Engine(core) if use_engine and len(core) else None)
 
@@ -82,8 +89,17 @@ def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShape
     if shapes.engine is not None:
         for f in shapes.engine.validate(data):
             ds_id = data.owner.get(f.focus, first)
-            results[ds_id].append(Result(f.severity, term_text(f.focus), f.path_text, term_text(f.value, literal=True),
-                                         f.message, f.shape.label, ds_id))
+            results[ds_id].append(
+                Result(
+                    f.severity,
+                    term_text(f.focus),
+                    f.path_text,
+                    term_text(f.value, literal=True),
+                    f.message,
+                    f.shape.label,
+                    ds_id,
+                )
+            )
     elif len(shapes.core):
         from essgraph.validate.pyshacl_adapter import validate_with_pyshacl
 
@@ -92,6 +108,15 @@ def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShape
     if shapes.sparql:
         for c, focus, path, value, messages in evaluate(data, shapes.sparql):
             ds_id = data.owner.get(focus, first)
-            results[ds_id].append(Result(c.severity, term_text(focus), path, term_text(value, literal=True),
-                                         pick_message(messages) or c.shape, c.shape, ds_id))
+            results[ds_id].append(
+                Result(
+                    c.severity,
+                    term_text(focus),
+                    path,
+                    term_text(value, literal=True),
+                    pick_message(messages) or c.shape,
+                    c.shape,
+                    ds_id,
+                )
+            )
     return {ds_id: sort_results(r) for ds_id, r in results.items()}

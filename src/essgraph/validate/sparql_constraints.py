@@ -29,7 +29,7 @@ from essgraph.validate.results import severity_name
 class SparqlConstraint:
     shape: str
     query: str
-    targets: tuple   # as compiled by core.targets.compile_targets
+    targets: tuple  # as compiled by core.targets.compile_targets
     messages: tuple[tuple[str | None, str], ...]
     severity: str
     path: str = ""
@@ -56,8 +56,10 @@ def compile_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[Sparq
             raise ShapesError(f"shape {shape}: a SPARQL constraint needs sh:select")
         text = str(select)
         if "$this" not in text or not _VAR_IN_TRIPLE.search(text):
-            raise ShapesError(f"shape {shape}: the SPARQL constraint must bind $this in a triple pattern",
-                              hint="essgraph evaluates constraints once with $this free, then keeps the focus nodes")
+            raise ShapesError(
+                f"shape {shape}: the SPARQL constraint must bind $this in a triple pattern",
+                hint="essgraph evaluates constraints once with $this free, then keeps the focus nodes",
+            )
         owner = shape
         path = ""
         path_node = shapes.value(shape, SH.path)
@@ -71,16 +73,19 @@ def compile_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, tuple[Sparq
         if not targets:
             raise ShapesError(f"shape {owner}: a shape with a SPARQL constraint needs a target")
         severity_node = shapes.value(node, SH.severity) or shapes.value(shape, SH.severity)
-        messages = tuple((getattr(m, "language", None), str(m)) for m in shapes.objects(node, SH.message)) or \
-            tuple((getattr(m, "language", None), str(m)) for m in shapes.objects(shape, SH.message))
-        constraints.append(SparqlConstraint(
-            shape=str(shape) if isinstance(shape, rdflib.URIRef) else str(owner),
-            query=sparql_prefixes(shapes, node) + text,
-            targets=targets,
-            messages=messages,
-            severity=severity_name(severity_node),
-            path=path,
-        ))
+        messages = tuple((getattr(m, "language", None), str(m)) for m in shapes.objects(node, SH.message)) or tuple(
+            (getattr(m, "language", None), str(m)) for m in shapes.objects(shape, SH.message)
+        )
+        constraints.append(
+            SparqlConstraint(
+                shape=str(shape) if isinstance(shape, rdflib.URIRef) else str(owner),
+                query=sparql_prefixes(shapes, node) + text,
+                targets=targets,
+                messages=messages,
+                severity=severity_name(severity_node),
+                path=path,
+            )
+        )
     return core, tuple(constraints)
 
 
@@ -90,6 +95,7 @@ def _render(template: str, row, names: list[str]) -> str:
         if name not in names or row[name] is None:
             return match.group(0)
         return row[name].value
+
     return re.sub(r"\{[?$](\w+)\}", sub, template)
 
 

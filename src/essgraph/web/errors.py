@@ -25,6 +25,7 @@ def http_error(exc: QueryError) -> HttpError:
 
 # Starlette types every handler as taking an Exception; each is registered for one class only.
 
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HttpError)
     return error_response(request, exc)
@@ -42,8 +43,13 @@ async def _starlette_error(request: Request, exc: Exception) -> Response:
         error = HttpError(404, "not_found", f"nothing is published at {path}")
     elif exc.status_code == 405:
         allow = allow_header((getattr(exc, "headers", None) or {}).get("Allow", ""))
-        error = HttpError(405, "method_not_allowed", f"{request.method} is not allowed on {path}",
-                          f"this address answers {allow}", headers={"Allow": allow})
+        error = HttpError(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed on {path}",
+            f"this address answers {allow}",
+            headers={"Allow": allow},
+        )
     else:
         error = HttpError(exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None))
     return error_response(request, error)
@@ -57,8 +63,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse(error_body(500, "internal_error", "the server failed to answer; the error was logged"),
-                        status_code=500)
+    return JSONResponse(
+        error_body(500, "internal_error", "the server failed to answer; the error was logged"), status_code=500
+    )
 
 
 def install(app: FastAPI) -> None:

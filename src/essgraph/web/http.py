@@ -93,8 +93,9 @@ def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
     return offer if q > 0 else None
 
 
-def choose(asked: str | None, accept: str | None, offers: tuple[Format, ...], what: str,
-           extension: Format | None = None) -> Format:
+def choose(
+    asked: str | None, accept: str | None, offers: tuple[Format, ...], what: str, extension: Format | None = None
+) -> Format:
     """The format of an answer by the rule above: ``asked`` (``?format=``), else ``extension``, else ``accept``."""
     if asked:
         found = formats.by_name(asked, offers)
@@ -103,15 +104,24 @@ def choose(asked: str | None, accept: str | None, offers: tuple[Format, ...], wh
         names = ", ".join(f"format={o.name}" for o in offers)
         if formats.by_name(asked, formats.ALL_FORMATS) is None:
             raise HttpError(400, "unknown_format", f"unknown format {asked!r}", f"use {names}")
-        raise HttpError(406, "not_acceptable", f"format={asked} is not available for {what}", f"use {names}",
-                        headers={"Vary": "Accept"})
+        raise HttpError(
+            406,
+            "not_acceptable",
+            f"format={asked} is not available for {what}",
+            f"use {names}",
+            headers={"Vary": "Accept"},
+        )
     if extension is not None:
         return extension
     found = negotiate(accept, offers)
     if found is None:
-        raise HttpError(406, "not_acceptable", f"none of the media types accepted ({accept}) can represent {what}",
-                        "accept one of " + ", ".join(o.media_type for o in offers) + ", or ask with ?format=",
-                        headers={"Vary": "Accept"})
+        raise HttpError(
+            406,
+            "not_acceptable",
+            f"none of the media types accepted ({accept}) can represent {what}",
+            "accept one of " + ", ".join(o.media_type for o in offers) + ", or ask with ?format=",
+            headers={"Vary": "Accept"},
+        )
     return found
 
 
@@ -120,8 +130,12 @@ def extension_format(extension: str, offers: tuple[Format, ...], url: str) -> Fo
     form."""
     found = formats.by_extension(extension, offers)
     if found is None:
-        raise HttpError(404, "not_found", f"nothing is published at {with_extension(url, extension)}",
-                        "use one of " + ", ".join(with_extension(url, o.extension) for o in offers))
+        raise HttpError(
+            404,
+            "not_found",
+            f"nothing is published at {with_extension(url, extension)}",
+            "use one of " + ", ".join(with_extension(url, o.extension) for o in offers),
+        )
     return found
 
 
@@ -131,6 +145,7 @@ def choose_for(request: Request, offers: tuple[Format, ...], what: str, extensio
 
 
 # -- conditional requests ------------------------------------------------------------------------------------------
+
 
 def entity_tag(*parts: object) -> str:
     """The weak ETag of a representation made from ``parts``."""
@@ -154,8 +169,11 @@ def build_time(published: Published) -> datetime:
 def validators(published: Published, *parts: object, cache_control: str) -> dict[str, str]:
     """The caching headers of a representation generated from the build: ETag, Last-Modified, Cache-Control."""
     tag = entity_tag(__version__, Path(published.build.path).name, *parts)
-    return {"ETag": tag, "Last-Modified": format_datetime(build_time(published), usegmt=True),
-            "Cache-Control": cache_control}
+    return {
+        "ETag": tag,
+        "Last-Modified": format_datetime(build_time(published), usegmt=True),
+        "Cache-Control": cache_control,
+    }
 
 
 def not_modified(request: Request, headers: dict[str, str]) -> bool:
@@ -184,6 +202,7 @@ def unchanged(request: Request, headers: dict[str, str]) -> Response | None:
 
 
 # -- links ---------------------------------------------------------------------------------------------------------
+
 
 def link(url: str, rel: str, media: Format | None = None) -> str:
     """One value of a ``Link`` header (RFC 8288)."""
@@ -248,10 +267,14 @@ _CORS_NAMES = (b"access-control-allow-origin", b"access-control-expose-headers")
 def _preflight(scope: Scope, allow: str) -> list[tuple[bytes, bytes]]:
     asked = dict(scope["headers"]).get(b"access-control-request-headers", b"").decode("latin-1")
     allowed_headers = asked if _HEADER_LIST.match(asked) else "Accept, Content-Type"
-    return [(b"access-control-allow-origin", b"*"), (b"allow", allow.encode()),
-            (b"access-control-allow-methods", allow.encode()),
-            (b"access-control-allow-headers", allowed_headers.encode("latin-1")),
-            (b"access-control-max-age", b"86400"), (b"content-length", b"0")]
+    return [
+        (b"access-control-allow-origin", b"*"),
+        (b"allow", allow.encode()),
+        (b"access-control-allow-methods", allow.encode()),
+        (b"access-control-allow-headers", allowed_headers.encode("latin-1")),
+        (b"access-control-max-age", b"86400"),
+        (b"content-length", b"0"),
+    ]
 
 
 # -- errors --------------------------------------------------------------------------------------------------------
@@ -291,8 +314,11 @@ def error_response(request: Request, exc: HttpError) -> Response:
     empty graph), or the JSON error body (as JSON-LD for JSON-LD clients: a JSON-LD reader sees an empty graph)."""
     media = _error_format(request, exc)
     headers = {"Vary": "Accept", **exc.headers}
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", f"{exc.status} {exc.code}: {exc.message}" +
-                  (f" (hint: {exc.hint})" if exc.hint else ""))
+    text = re.sub(
+        r"[\x00-\x1f\x7f]",
+        " ",
+        f"{exc.status} {exc.code}: {exc.message}" + (f" (hint: {exc.hint})" if exc.hint else ""),
+    )
     if media is formats.HTML:
         from essgraph.web import deps
         from essgraph.web.views import pages as views  # the templates; only an error page needs them
@@ -300,15 +326,22 @@ def error_response(request: Request, exc: HttpError) -> Response:
 
         site = site_of(deps.published(request), deps.settings(request))
         body = views.render(request, "error.html", site=site, error=exc, crumbs=[])
-        return Response(body.encode("utf-8"), status_code=exc.status,
-                        headers={**headers, "Content-Type": media.content_type, "Content-Language": "fr"})
+        return Response(
+            body.encode("utf-8"),
+            status_code=exc.status,
+            headers={**headers, "Content-Type": media.content_type, "Content-Language": "fr"},
+        )
     if media in (formats.TURTLE, formats.NTRIPLES):
         content = f"# {text}\n"
     elif media is formats.RDFXML:
-        content = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + text.replace("--", "- -") +
-                   ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+        content = (
+            '<?xml version="1.0" encoding="utf-8"?>\n<!-- '
+            + text.replace("--", "- -")
+            + ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+        )
     else:
         media = formats.JSONLD if media is formats.JSONLD else formats.JSON
         content = json.dumps(error_body(exc.status, exc.code, exc.message, exc.hint))
-    return Response(content.encode("utf-8"), status_code=exc.status,
-                    headers={**headers, "Content-Type": media.content_type})
+    return Response(
+        content.encode("utf-8"), status_code=exc.status, headers={**headers, "Content-Type": media.content_type}
+    )

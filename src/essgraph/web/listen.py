@@ -26,12 +26,15 @@ def listen(host: str, port: int) -> socket.socket:
         sock.close()
         where = f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
         if getattr(exc, "errno", None) == errno.EADDRINUSE:
-            raise ServeError(f"cannot serve on {where}: the address is already in use (another server?)",
-                             "stop the other server, or choose another port with --port or ESSGRAPH_PORT") from None
+            raise ServeError(
+                f"cannot serve on {where}: the address is already in use (another server?)",
+                "stop the other server, or choose another port with --port or ESSGRAPH_PORT",
+            ) from None
         detail = getattr(exc, "strerror", None) or str(exc)
-        raise ServeError(f"cannot serve on {where}: {detail}",
-                         "give --host an address of this machine (127.0.0.1, 0.0.0.0, ::) and a free --port") \
-            from None
+        raise ServeError(
+            f"cannot serve on {where}: {detail}",
+            "give --host an address of this machine (127.0.0.1, 0.0.0.0, ::) and a free --port",
+        ) from None
     sock.set_inheritable(True)
     return sock
 
@@ -42,9 +45,14 @@ def run(sock: socket.socket, settings: Settings, app=None) -> bool:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config(app if app is not None else "essgraph.app:app_from_env", factory=app is None,
-                            host=settings.host, port=settings.port, workers=settings.workers,
-                            log_level=settings.log_level)
+    config = uvicorn.Config(
+        app if app is not None else "essgraph.app:app_from_env",
+        factory=app is None,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+    )
     if settings.workers > 1:
         Multiprocess(config, sockets=[sock]).run()
         return True

@@ -44,11 +44,15 @@ class Live:
         self.settings = settings
         self.store_dir = StoreDir(settings.store)
         self.current = first
-        self.admission = Admission(settings.max_concurrent_queries, settings.max_queries_per_client,
-                                   settings.query_queue_wait_s, settings.max_queued_queries,
-                                   settings.fast_query_s)
-        self.pending: dict | None = None    # a build being loaded, or refused
-        self.outage: dict | None = None     # SPARQL unavailable since...
+        self.admission = Admission(
+            settings.max_concurrent_queries,
+            settings.max_queries_per_client,
+            settings.query_queue_wait_s,
+            settings.max_queued_queries,
+            settings.fast_query_s,
+        )
+        self.pending: dict | None = None  # a build being loaded, or refused
+        self.outage: dict | None = None  # SPARQL unavailable since...
         self.last_outage: dict | None = None
         self.outages = 0
         self._retiring: list[Published] = []  # replaced, not closed yet
@@ -90,8 +94,9 @@ class Live:
         engine = self.current.engine
         sparql = engine.status() if engine else {"ready": False, "broken": "not started"}
         outage = {k: v for k, v in self.outage.items() if not k.startswith("_")} if self.outage else None
-        sparql.update(admission=self.admission.status(), outages=self.outages, outage=outage,
-                      last_outage=self.last_outage)
+        sparql.update(
+            admission=self.admission.status(), outages=self.outages, outage=outage, last_outage=self.last_outage
+        )
         return {"store": published.mode, "build": published.build.id, "next": self.pending, "sparql": sparql}
 
     # -- life cycle --------------------------------------------------------------------------------------------
@@ -118,8 +123,13 @@ class Live:
 
     async def _start_engine(self, published: Published) -> None:
         source = published.build.oxigraph_path if published.mode == "disk" else published.store
-        engine = QueryEngine(source, self.settings.max_concurrent_queries, self.settings.query_timeout_s,
-                             self.settings.query_memory_mib, on_broken=lambda cause: self._broken(engine, cause))
+        engine = QueryEngine(
+            source,
+            self.settings.max_concurrent_queries,
+            self.settings.query_timeout_s,
+            self.settings.query_memory_mib,
+            on_broken=lambda cause: self._broken(engine, cause),
+        )
         published.engine = engine
         await engine.start()
 
@@ -146,11 +156,18 @@ class Live:
             self._spawn(self._close(old))
         if self.outage is not None and self.ready:
             ended = time.monotonic()
-            self.last_outage = {**self.outage, "ended": _now(),
-                                "seconds": round(ended - self.outage.pop("_started"), 3)}
+            self.last_outage = {
+                **self.outage,
+                "ended": _now(),
+                "seconds": round(ended - self.outage.pop("_started"), 3),
+            }
             self.outage = None
-        log.info("serving build %s (%s, data version %s)", published.build.id,
-                 "on disk" if published.mode == "disk" else "in memory", published.manifest.get("data_version"))
+        log.info(
+            "serving build %s (%s, data version %s)",
+            published.build.id,
+            "on disk" if published.mode == "disk" else "in memory",
+            published.manifest.get("data_version"),
+        )
 
     def _broken(self, engine: QueryEngine | None, cause: str) -> None:
         if engine is not self.current.engine:

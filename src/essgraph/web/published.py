@@ -51,8 +51,11 @@ def _write_dump(build: Build) -> bool:
 
 def _add_missing_graphs(store: ox.Store, build: Build) -> None:
     """Copy from the on-disk store the graphs of the build that the loaded dump does not have."""
-    missing = [ox.NamedNode(iri) for iri in build.manifest.get("graphs", {})
-               if not store.contains_named_graph(ox.NamedNode(iri))]
+    missing = [
+        ox.NamedNode(iri)
+        for iri in build.manifest.get("graphs", {})
+        if not store.contains_named_graph(ox.NamedNode(iri))
+    ]
     if missing:
         disk = build.open()
         for graph in missing:
@@ -85,12 +88,17 @@ def load_in_memory(build: Build) -> ox.Store:
     store = _load(build)
     expected = build.manifest.get("counts", {}).get("triples")
     if expected is not None and len(store) != expected:
-        log.error("the in-memory copy of build %s has %d quads, its manifest says %d: copying the store instead",
-                  build.path.name, len(store), expected)
+        log.error(
+            "the in-memory copy of build %s has %d quads, its manifest says %d: copying the store instead",
+            build.path.name,
+            len(store),
+            expected,
+        )
         store = ox.Store()
         store.bulk_extend(build.open().quads_for_pattern(None, None, None, None))
-    log.info("loaded build %s into memory (%d quads) in %.2f s", build.path.name, len(store),
-             time.monotonic() - started)
+    log.info(
+        "loaded build %s into memory (%d quads) in %.2f s", build.path.name, len(store), time.monotonic() - started
+    )
     return store
 
 
@@ -106,7 +114,7 @@ class Published:
     lease: Lease | None = None
     engine: "QueryEngine | None" = None
     cache: dict = field(default_factory=dict)  # what views compute once per build (the catalog's pages...)
-    users: int = 0                              # requests being answered from it
+    users: int = 0  # requests being answered from it
 
     @property
     def manifest(self) -> dict:
@@ -134,7 +142,9 @@ def check_base(build: Build, settings: Settings) -> None:
     if build.manifest.get("base_iri") != settings.base_iri:
         raise StoreError(
             f"the store was built for base IRI {build.manifest.get('base_iri')} but the server is set to "
-            f"{settings.base_iri}", hint="rebuild with 'essgraph build --base-iri ...' or change the setting")
+            f"{settings.base_iri}",
+            hint="rebuild with 'essgraph build --base-iri ...' or change the setting",
+        )
 
 
 def current_build(settings: Settings) -> tuple[Build, Lease]:

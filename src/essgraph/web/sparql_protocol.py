@@ -46,8 +46,12 @@ def _params(raw: str, where: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS)
     except UnicodeDecodeError:
-        raise HttpError(400, "bad_encoding", f"the {where} is not UTF-8 once percent-decoded",
-                        "percent-encode the UTF-8 bytes of the query") from None
+        raise HttpError(
+            400,
+            "bad_encoding",
+            f"the {where} is not UTF-8 once percent-decoded",
+            "percent-encode the UTF-8 bytes of the query",
+        ) from None
     except ValueError:
         raise HttpError(413, "too_many_parameters", f"the {where} has more than {MAX_FIELDS} parameters") from None
 
@@ -69,8 +73,12 @@ def _decode_body(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise HttpError(400, "bad_encoding", f"the request body is not UTF-8 (invalid byte at offset {exc.start})",
-                        "send the query as UTF-8") from None
+        raise HttpError(
+            400,
+            "bad_encoding",
+            f"the request body is not UTF-8 (invalid byte at offset {exc.start})",
+            "send the query as UTF-8",
+        ) from None
 
 
 def _body_params(method: str, content_type: str | None, body: bytes) -> list[tuple[str, str]] | str:
@@ -79,14 +87,26 @@ def _body_params(method: str, content_type: str | None, body: bytes) -> list[tup
     if media == UPDATE:
         raise read_only()
     if not media:
-        raise HttpError(415, "missing_media_type", f"a {method} to the SPARQL endpoint needs a Content-Type",
-                        f"send {FORM} (query=...) or {DIRECT} (the query as the body)")
+        raise HttpError(
+            415,
+            "missing_media_type",
+            f"a {method} to the SPARQL endpoint needs a Content-Type",
+            f"send {FORM} (query=...) or {DIRECT} (the query as the body)",
+        )
     if media not in (FORM, DIRECT):
-        raise HttpError(415, "unsupported_media_type", f"Content-Type {media} is not a SPARQL query request",
-                        f"send {FORM} (query=...) or {DIRECT} (the query as the body)")
+        raise HttpError(
+            415,
+            "unsupported_media_type",
+            f"Content-Type {media} is not a SPARQL query request",
+            f"send {FORM} (query=...) or {DIRECT} (the query as the body)",
+        )
     if charset not in (None, "utf-8", "utf8"):
-        raise HttpError(415, "unsupported_charset", f"charset {charset} is not accepted: SPARQL requests are UTF-8",
-                        "encode the request as UTF-8 (or leave the charset out)")
+        raise HttpError(
+            415,
+            "unsupported_charset",
+            f"charset {charset} is not accepted: SPARQL requests are UTF-8",
+            "encode the request as UTF-8 (or leave the charset out)",
+        )
     if media == DIRECT:
         return _decode_body(body)
     return _params(_decode_body(body), "request body")
@@ -97,9 +117,12 @@ def _iris(values: list[str], name: str) -> tuple[str, ...]:
         try:
             ox.NamedNode(value)
         except ValueError:
-            raise HttpError(400, "bad_graph_iri", f"{name}={value!r} is not an absolute IRI",
-                            "give the full IRI of a graph, e.g. the named graphs listed in the service "
-                            "description") from None
+            raise HttpError(
+                400,
+                "bad_graph_iri",
+                f"{name}={value!r} is not an absolute IRI",
+                "give the full IRI of a graph, e.g. the named graphs listed in the service description",
+            ) from None
     return tuple(values)
 
 
@@ -120,15 +143,23 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
     if direct_query is not None:
         queries.append(direct_query)
     if len(queries) > 1:
-        raise HttpError(400, "several_queries", f"the request carries {len(queries)} queries; send exactly one",
-                        "a direct POST takes the query as its body only, not also as ?query=")
+        raise HttpError(
+            400,
+            "several_queries",
+            f"the request carries {len(queries)} queries; send exactly one",
+            "a direct POST takes the query as its body only, not also as ?query=",
+        )
     formats = [value for name, value in fields if name == "format"]
     if len(formats) > 1:
         raise HttpError(400, "several_formats", "the request names more than one format")
     query = queries[0] if queries else None
     if query is None and method == "POST":
-        raise HttpError(400, "missing_query", "the POST request has no query",
-                        f"send query=... as {FORM}, or the query itself as {DIRECT}")
+        raise HttpError(
+            400,
+            "missing_query",
+            "the POST request has no query",
+            f"send query=... as {FORM}, or the query itself as {DIRECT}",
+        )
     if query is not None and not query.strip():
         raise HttpError(400, "missing_query", "the query is empty")
     return SparqlRequest(

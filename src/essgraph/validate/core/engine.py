@@ -25,8 +25,23 @@ from essgraph.validate.core.targets import CLASSES, TARGET_PREDICATES, Classes
 
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 # SHACL terms that describe shapes without constraining anything (or that another module evaluates: sh:sparql)
-DESCRIPTIVE = frozenset({SH.path, SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order,
-                         SH.group, SH.defaultValue, SH.target, SH.sparql, SH.prefixes, *TARGET_PREDICATES})
+DESCRIPTIVE = frozenset(
+    {
+        SH.path,
+        SH.message,
+        SH.severity,
+        SH.deactivated,
+        SH.name,
+        SH.description,
+        SH.order,
+        SH.group,
+        SH.defaultValue,
+        SH.target,
+        SH.sparql,
+        SH.prefixes,
+        *TARGET_PREDICATES,
+    }
+)
 
 
 def shape_nodes(graph: rdflib.Graph) -> set:

@@ -41,9 +41,11 @@ def compile_path(graph: rdflib.Graph, node, inverse: bool = False) -> tuple:
         inner = graph.value(node, predicate)
         if inner is not None:
             return (kind, compile_path(graph, inner, inverse))
-    raise ShapesError(f"{node} is not a SHACL property path",
-                      hint="use an IRI, a list (sequence), sh:inversePath, sh:alternativePath or sh:zeroOrMorePath, "
-                           "sh:oneOrMorePath, sh:zeroOrOnePath")
+    raise ShapesError(
+        f"{node} is not a SHACL property path",
+        hint="use an IRI, a list (sequence), sh:inversePath, sh:alternativePath or sh:zeroOrMorePath, "
+        "sh:oneOrMorePath, sh:zeroOrOnePath",
+    )
 
 
 def values(data: "DataGraph", node, path: tuple) -> list:
@@ -70,4 +72,3 @@ def values(data: "DataGraph", node, path: tuple) -> list:
                 reached[v] = None
                 todo.append(v)
     return list(reached)
-

@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 class Finding:
     """One validation result of the SHACL Core engine, with pyoxigraph terms."""
 
-    shape: "Shape"          # sh:sourceShape (and the severity, the path and sh:message come from it)
-    component: str          # sh:sourceConstraintComponent
-    focus: object           # sh:focusNode
-    value: object = None    # sh:value, None when the component reports none
+    shape: "Shape"  # sh:sourceShape (and the severity, the path and sh:message come from it)
+    component: str  # sh:sourceConstraintComponent
+    focus: object  # sh:focusNode
+    value: object = None  # sh:value, None when the component reports none
     message: str = ""
     path: str | None = None  # sh:resultPath when it is not the shape's own (sh:closed reports the predicate)
 

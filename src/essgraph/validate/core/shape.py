@@ -20,16 +20,16 @@ _ORDER = {parameter: i for i, parameter in enumerate(REGISTRY)}  # cheap familie
 
 @dataclass(eq=False)
 class Shape:
-    node: object                  # the shape's node in the shapes graph (an rdflib term)
-    label: str                    # its IRI, or "[]" for a blank node
-    path: tuple | None = None     # compiled sh:path; None for a node shape
+    node: object  # the shape's node in the shapes graph (an rdflib term)
+    label: str  # its IRI, or "[]" for a blank node
+    path: tuple | None = None  # compiled sh:path; None for a node shape
     path_text: str = ""
     constraints: list[Constraint] = field(default_factory=list)
     targets: tuple = ()
     severity_iri: rdflib.URIRef = SH.Violation  # sh:severity: any IRI (SHACL 1.0 §2.1.5)
-    message: str = ""             # the sh:message results carry, "" for the component's default
+    message: str = ""  # the sh:message results carry, "" for the component's default
     deactivated: bool = False
-    recursive: bool = False       # refers to itself through sh:node, sh:property, sh:and…: checked with a guard
+    recursive: bool = False  # refers to itself through sh:node, sh:property, sh:and…: checked with a guard
 
     @property
     def severity(self) -> str:
@@ -43,7 +43,7 @@ class Compiler:
     def __init__(self, graph: rdflib.Graph):
         self.graph = graph
         self.shapes: dict = {}
-        self.refers: dict = {}   # shape node -> the shape nodes its constraints refer to
+        self.refers: dict = {}  # shape node -> the shape nodes its constraints refer to
         self._compiling: list = []
 
     def shape(self, node) -> Shape:
@@ -80,8 +80,10 @@ class Compiler:
         shape.message = pick_message(messages_by_language(g.objects(node, SH.message)))
         shape.deactivated = g.value(node, SH.deactivated) == rdflib.Literal(True)
         shape.targets = compile_targets(g, node)
-        found = sorted(((p, o) for p, o in g.predicate_objects(node) if isinstance(p, rdflib.URIRef) and p in REGISTRY),
-                       key=lambda po: _ORDER[po[0]])
+        found = sorted(
+            ((p, o) for p, o in g.predicate_objects(node) if isinstance(p, rdflib.URIRef) and p in REGISTRY),
+            key=lambda po: _ORDER[po[0]],
+        )
         shape.constraints = [REGISTRY[p](self, shape, o) for p, o in found]
         return shape
 

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
-TARGET_PREDICATES = {SH.targetClass: "class", SH.targetNode: "node", SH.targetSubjectsOf: "subjectsOf",
-                     SH.targetObjectsOf: "objectsOf"}
+TARGET_PREDICATES = {
+    SH.targetClass: "class",
+    SH.targetNode: "node",
+    SH.targetSubjectsOf: "subjectsOf",
+    SH.targetObjectsOf: "objectsOf",
+}
 CLASSES = (RDFS.Class, OWL.Class)
 
 

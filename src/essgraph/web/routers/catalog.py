@@ -34,49 +34,74 @@ OFFERS = formats.GRAPH_FORMATS
 CACHE_CONTROL = "public, max-age=300"
 
 
-def _rdf_response(request: Request, published: Published, body: bytes, media: Format, parts: tuple,
-                  headers: dict[str, str]) -> Response:
+def _rdf_response(
+    request: Request, published: Published, body: bytes, media: Format, parts: tuple, headers: dict[str, str]
+) -> Response:
     headers = {**validators(published, *parts, media.name, cache_control=CACHE_CONTROL), **headers}
     if (same := unchanged(request, headers)) is not None:
         return same
     return Response(body, media_type=media.content_type, headers=headers)
 
 
-def _catalog(request: Request, published: Published, view: CatalogView, size: int, media: Format | None,
-             page: int, path: str) -> Response:
+def _catalog(
+    request: Request, published: Published, view: CatalogView, size: int, media: Format | None, page: int, path: str
+) -> Response:
     if view.root is None:
-        raise HttpError(404, "not_found", "this deployment publishes no catalog",
-                        hint="add the catalog metadata (data/catalog/*.ttl) and rebuild")
+        raise HttpError(
+            404,
+            "not_found",
+            "this deployment publishes no catalog",
+            hint="add the catalog metadata (data/catalog/*.ttl) and rebuild",
+        )
     if page > view.pages(size):
-        raise HttpError(404, "not_found", f"the catalog has {view.pages(size)} page(s), not {page}",
-                        hint=f"use ?page=1 to {view.pages(size)}")
+        raise HttpError(
+            404,
+            "not_found",
+            f"the catalog has {view.pages(size)} page(s), not {page}",
+            hint=f"use ?page=1 to {view.pages(size)}",
+        )
     chosen = choose_for(request, OFFERS, "the catalog", media)
     body = view.page(page, size, chosen, path)
-    headers = link_header(*(link(with_extension(view.urls.catalog, o.extension), "alternate", o) for o in OFFERS),
-                          link(view.urls.void, "describedby", formats.TURTLE))
+    headers = link_header(
+        *(link(with_extension(view.urls.catalog, o.extension), "alternate", o) for o in OFFERS),
+        link(view.urls.void, "describedby", formats.TURTLE),
+    )
     headers["Vary"] = "Accept"
     return _rdf_response(request, published, body, chosen, ("catalog", path, page, size), headers)
 
 
-@router.api_route(urls.route(urls.CATALOG), methods=["GET", "HEAD"],
-                  summary="The DCAT-AP 3 catalog (by Accept; Hydra paging)")
-def catalog(request: Request, published: deps.PublishedBuild, view: CatalogOf, settings: deps.AppSettings,
-            page: int = Query(1, ge=1, description="page number (Hydra paging)")) -> Response:
+@router.api_route(
+    urls.route(urls.CATALOG), methods=["GET", "HEAD"], summary="The DCAT-AP 3 catalog (by Accept; Hydra paging)"
+)
+def catalog(
+    request: Request,
+    published: deps.PublishedBuild,
+    view: CatalogOf,
+    settings: deps.AppSettings,
+    page: int = Query(1, ge=1, description="page number (Hydra paging)"),
+) -> Response:
     return _catalog(request, published, view, settings.catalog_page_size, None, page, urls.CATALOG)
 
 
-@router.api_route(urls.route(urls.CATALOG) + ".{ext}", methods=["GET", "HEAD"],
-                  summary="The DCAT-AP 3 catalog in one format")
-def catalog_as(request: Request, ext: str, published: deps.PublishedBuild, view: CatalogOf,
-               settings: deps.AppSettings, page: int = Query(1, ge=1)) -> Response:
+@router.api_route(
+    urls.route(urls.CATALOG) + ".{ext}", methods=["GET", "HEAD"], summary="The DCAT-AP 3 catalog in one format"
+)
+def catalog_as(
+    request: Request,
+    ext: str,
+    published: deps.PublishedBuild,
+    view: CatalogOf,
+    settings: deps.AppSettings,
+    page: int = Query(1, ge=1),
+) -> Response:
     media = extension_format(ext, OFFERS, view.urls.catalog)
-    return _catalog(request, published, view, settings.catalog_page_size, media, page,
-                    with_extension(urls.CATALOG, ext))
+    return _catalog(
+        request, published, view, settings.catalog_page_size, media, page, with_extension(urls.CATALOG, ext)
+    )
 
 
 @router.api_route(urls.route(urls.VOID), methods=["GET", "HEAD"], summary="The VoID description of the graph")
-def void(request: Request, published: deps.PublishedBuild,
-         view: CatalogOf) -> Response:
+def void(request: Request, published: deps.PublishedBuild, view: CatalogOf) -> Response:
     media = choose_for(request, OFFERS, "the VoID description")
     if not view.void:
         raise HttpError(404, "not_found", "this build has no VoID description", hint="rebuild with essgraph build")
@@ -84,17 +109,22 @@ def void(request: Request, published: deps.PublishedBuild,
     return _rdf_response(request, published, view.void_bytes(media), media, ("void",), headers)
 
 
-@router.api_route(urls.route(urls.DUMPS) + "/{name:path}", methods=["GET", "HEAD"],
-                  summary="A dump of the published graph")
-def dump(request: Request, name: str, published: deps.PublishedBuild,
-         view: CatalogOf) -> Response:
+@router.api_route(
+    urls.route(urls.DUMPS) + "/{name:path}", methods=["GET", "HEAD"], summary="A dump of the published graph"
+)
+def dump(request: Request, name: str, published: deps.PublishedBuild, view: CatalogOf) -> Response:
     entry = view.dumps.get(name)
     if entry is None:
-        raise HttpError(404, "not_found", f"no dump named {name!r}",
-                        hint="the catalog (/catalog) lists every dump with its URL")
-    headers = {**validators(published, cache_control="public, max-age=3600"),
-               "ETag": content_tag(entry.sha256)}
+        raise HttpError(
+            404, "not_found", f"no dump named {name!r}", hint="the catalog (/catalog) lists every dump with its URL"
+        )
+    headers = {**validators(published, cache_control="public, max-age=3600"), "ETag": content_tag(entry.sha256)}
     if (same := unchanged(request, headers)) is not None:
         return same
-    return FileResponse(view.dumps_dir / entry.name, media_type=entry.served_format.content_type, headers=headers,
-                        filename=Path(entry.name).name, content_disposition_type="inline")
+    return FileResponse(
+        view.dumps_dir / entry.name,
+        media_type=entry.served_format.content_type,
+        headers=headers,
+        filename=Path(entry.name).name,
+        content_disposition_type="inline",
+    )

@@ -16,7 +16,9 @@ from essgraph.web import deps
 router = APIRouter()
 
 
-@router.api_route(urls.route(urls.HEALTH), methods=["GET", "HEAD"], summary="Health and data version of the published graph")
+@router.api_route(
+    urls.route(urls.HEALTH), methods=["GET", "HEAD"], summary="Health and data version of the published graph"
+)
 def health(published: deps.PublishedBuild, live: deps.LiveHolder) -> dict:
     manifest = published.manifest
     return {
@@ -34,9 +36,16 @@ def health(published: deps.PublishedBuild, live: deps.LiveHolder) -> dict:
     }
 
 
-@router.api_route(urls.route(urls.READY), methods=["GET", "HEAD"], summary="200 when every part answers (SPARQL included)")
+@router.api_route(
+    urls.route(urls.READY), methods=["GET", "HEAD"], summary="200 when every part answers (SPARQL included)"
+)
 def ready(live: deps.LiveHolder) -> dict:
     if not live.ready:
-        raise HttpError(503, "not_ready", "SPARQL queries cannot be answered now: its query processes are starting "
-                        "or being replaced", "retry in a few seconds; /-/health tells more", headers={"Retry-After": "2"})
+        raise HttpError(
+            503,
+            "not_ready",
+            "SPARQL queries cannot be answered now: its query processes are starting or being replaced",
+            "retry in a few seconds; /-/health tells more",
+            headers={"Retry-After": "2"},
+        )
     return {"ready": True, "build": live.current.build.id, "store": live.current.mode}

@@ -59,9 +59,9 @@ router = APIRouter(route_class=PageRoute)  # errors of pages are HTML for people
 
 # -- routes ------------------------------------------------------------------------------------------------------
 
+
 @router.api_route("/", methods=["GET", "HEAD"], summary="Home page: the plans, their numbers, where to go next")
-def home(request: Request, published: deps.PublishedBuild, site: SiteOf
-         ) -> Response:
+def home(request: Request, published: deps.PublishedBuild, site: SiteOf) -> Response:
     media = choose_for(request, OFFERS, "the home page")
     if media is not formats.HTML:
         return Response(status_code=303, headers={"Location": site.catalog, "Vary": "Accept"})
@@ -74,22 +74,25 @@ def home(request: Request, published: deps.PublishedBuild, site: SiteOf
     found = summaries(store, named)
     labels = {value: found.node(ox.NamedNode(value)).label for value in named}
     plans.sort(key=lambda row: labels[row["plan"]].lower())
-    body = views.render(request, "home.html", site=site, plans=plans, labels=labels, crumbs=[],
-                        manifest=published.manifest)
+    body = views.render(
+        request, "home.html", site=site, plans=plans, labels=labels, crumbs=[], manifest=published.manifest
+    )
     return _html(body, headers)
 
 
-@router.api_route(urls.route(urls.ID) + "/{path:path}", methods=["GET", "HEAD"],
-                  summary="A resource of the published plans")
-def resource(request: Request, path: str, published: deps.PublishedBuild,
-             site: SiteOf) -> Response:
+@router.api_route(
+    urls.route(urls.ID) + "/{path:path}", methods=["GET", "HEAD"], summary="A resource of the published plans"
+)
+def resource(request: Request, path: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(site(urls.ID), path))
 
 
-@router.api_route(urls.route(urls.GRAPH) + "/{path:path}", methods=["GET", "HEAD"],
-                  summary="A named graph: its size, title, provenance")
-def graph(request: Request, path: str, published: deps.PublishedBuild,
-          site: SiteOf) -> Response:
+@router.api_route(
+    urls.route(urls.GRAPH) + "/{path:path}",
+    methods=["GET", "HEAD"],
+    summary="A named graph: its size, title, provenance",
+)
+def graph(request: Request, path: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(site(urls.GRAPH), path), facts=graph_facts)
 
 
@@ -102,8 +105,11 @@ def graph_facts(published: Published, value: str) -> tuple[ox.Triple, ...]:
         if not published.store.contains_named_graph(node):
             return ()
         count = sum(1 for _ in published.store.quads_for_pattern(None, None, None, node))
-    facts = [ox.Triple(node, ox.NamedNode(iri("void:triples")), ox.Literal(str(count), datatype=ox.NamedNode(
-        iri("xsd:integer"))))]
+    facts = [
+        ox.Triple(
+            node, ox.NamedNode(iri("void:triples")), ox.Literal(str(count), datatype=ox.NamedNode(iri("xsd:integer")))
+        )
+    ]
     for dataset in manifest.get("datasets", []):
         if value in dataset.get("graphs", []) and dataset.get("title"):
             facts.append(ox.Triple(node, ox.NamedNode(iri("dct:title")), ox.Literal(dataset["title"])))
@@ -111,44 +117,44 @@ def graph_facts(published: Published, value: str) -> tuple[ox.Triple, ...]:
 
 
 @router.api_route(urls.route(urls.DEF), methods=["GET", "HEAD"], summary="The essgraph ontology and all its terms")
-def vocabulary(request: Request, published: deps.PublishedBuild,
-               site: SiteOf) -> Response:
+def vocabulary(request: Request, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return _vocabulary(request, published, site, None)
 
 
-@router.api_route(urls.route(urls.DEF) + ".{ext}", methods=["GET", "HEAD"],
-                  summary="The essgraph ontology in one format")
-def vocabulary_as(request: Request, ext: str, published: deps.PublishedBuild,
-                  site: SiteOf) -> Response:
+@router.api_route(
+    urls.route(urls.DEF) + ".{ext}", methods=["GET", "HEAD"], summary="The essgraph ontology in one format"
+)
+def vocabulary_as(request: Request, ext: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return _vocabulary(request, published, site, extension_format(ext, OFFERS, site.ontology))
 
 
-@router.api_route(urls.route(urls.DEF_TERM) + "/{name}", methods=["GET", "HEAD"],
-                  summary="A term of the essgraph ontology")
-def term(request: Request, name: str, published: deps.PublishedBuild,
-         site: SiteOf) -> Response:
+@router.api_route(
+    urls.route(urls.DEF_TERM) + "/{name}", methods=["GET", "HEAD"], summary="A term of the essgraph ontology"
+)
+def term(request: Request, name: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(ESS, name))
 
 
-@router.api_route(urls.route(urls.DEF) + "/{path:path}", methods=["GET", "HEAD"],
-                  summary="A concept scheme or a concept")
-def definition(request: Request, path: str, published: deps.PublishedBuild,
-               site: SiteOf) -> Response:
+@router.api_route(
+    urls.route(urls.DEF) + "/{path:path}", methods=["GET", "HEAD"], summary="A concept scheme or a concept"
+)
+def definition(request: Request, path: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(ESS_SCHEMES, path) if path.count("/") <= 1 else [])
 
 
-@router.api_route(urls.route(urls.CONTEXT), methods=["GET", "HEAD"],
-                  summary="The JSON-LD @context of the JSON-LD answers")
+@router.api_route(
+    urls.route(urls.CONTEXT), methods=["GET", "HEAD"], summary="The JSON-LD @context of the JSON-LD answers"
+)
 def context(request: Request) -> Response:
     data = views.CONTEXT_FILE.read_bytes()
-    headers = {"ETag": content_tag(hashlib.sha256(data).hexdigest()),
-               "Cache-Control": "public, max-age=86400"}
+    headers = {"ETag": content_tag(hashlib.sha256(data).hexdigest()), "Cache-Control": "public, max-age=86400"}
     if (same := unchanged(request, headers)) is not None:
         return same
     return Response(data, headers={**headers, "Content-Type": formats.JSONLD.content_type})
 
 
 # -- answering -----------------------------------------------------------------------------------------------------
+
 
 def candidates(prefix: str, path: str) -> list[tuple[str, Format | None]]:
     """IRIs a request path may name: the path itself, then the path less a format extension ('1.4.ttl').
@@ -166,12 +172,21 @@ def candidates(prefix: str, path: str) -> list[tuple[str, Format | None]]:
 
 def exists(store: ox.Store, value: str) -> bool:
     node = ox.NamedNode(value)
-    return any(True for _ in store.quads_for_pattern(node, None, None, None)) or \
-        any(True for _ in store.quads_for_pattern(None, None, node, None))
+    return any(True for _ in store.quads_for_pattern(node, None, None, None)) or any(
+        True for _ in store.quads_for_pattern(None, None, node, None)
+    )
 
 
-def answer(request: Request, published: Published, site: Site, found: list, roots: list[str] | None = None,
-           template: str | None = None, incoming: bool = True, facts=None) -> Response:
+def answer(
+    request: Request,
+    published: Published,
+    site: Site,
+    found: list,
+    roots: list[str] | None = None,
+    template: str | None = None,
+    incoming: bool = True,
+    facts=None,
+) -> Response:
     """The representation of the first candidate IRI the store knows (or ``facts`` tells of), in the chosen
     format."""
     store = published.store
@@ -181,14 +196,24 @@ def answer(request: Request, published: Published, site: Site, found: list, root
             target, ext_media = candidate
             break
     else:
-        raise HttpError(404, "not_found", f"nothing is published at {request.url}",
-                        hint="check the address, or start from the home page or the SPARQL endpoint")
+        raise HttpError(
+            404,
+            "not_found",
+            f"nothing is published at {request.url}",
+            hint="check the address, or start from the home page or the SPARQL endpoint",
+        )
     media = choose_for(request, OFFERS, "this resource", ext_media)
     page = site.href(target)
-    headers = {**validators(published, media.name, cache_control=CACHE_CONTROL), "Vary": "Accept",
-               **link_header(*(link(with_extension(page, o.extension), "alternate", o) for o in OFFERS
-                               if o is not media), link(site.catalog, "describedby"), link(site.void, "describedby")),
-               "Content-Location": with_extension(page, media.extension)}
+    headers = {
+        **validators(published, media.name, cache_control=CACHE_CONTROL),
+        "Vary": "Accept",
+        **link_header(
+            *(link(with_extension(page, o.extension), "alternate", o) for o in OFFERS if o is not media),
+            link(site.catalog, "describedby"),
+            link(site.void, "describedby"),
+        ),
+        "Content-Location": with_extension(page, media.extension),
+    }
     if (same := unchanged(request, headers)) is not None:
         return same
     description = describe(store, roots or target, incoming=incoming, extra=extra)
@@ -206,25 +231,37 @@ def answer(request: Request, published: Published, site: Site, found: list, root
 def _vocabulary(request: Request, published: Published, site: Site, media: Format | None) -> Response:
     store = published.store
     ontology = urls.ONTOLOGY
-    terms = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdfs:isDefinedBy")),
-                                                             ox.NamedNode(ontology), None)}
-    for kind in ("owl:Class", "owl:ObjectProperty", "owl:DatatypeProperty", "owl:AnnotationProperty",
-                 "rdf:Property", "rdfs:Class"):
-        terms |= {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdf:type")),
-                                                                   ox.NamedNode(iri(kind)), None)}
+    terms = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdfs:isDefinedBy")), ox.NamedNode(ontology), None)
+    }
+    for kind in (
+        "owl:Class",
+        "owl:ObjectProperty",
+        "owl:DatatypeProperty",
+        "owl:AnnotationProperty",
+        "rdf:Property",
+        "rdfs:Class",
+    ):
+        terms |= {
+            q.subject.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(iri("rdf:type")), ox.NamedNode(iri(kind)), None)
+        }
     roots = [ontology] + sorted(t for t in terms if t.startswith(ESS))
-    return answer(request, published, site, [(ontology, media)], roots=roots, template="ontology.html",
-                  incoming=False)
+    return answer(request, published, site, [(ontology, media)], roots=roots, template="ontology.html", incoming=False)
 
 
 def _html(body: str, headers: dict) -> Response:
-    return Response(body.encode("utf-8"),
-                    headers={**headers, "Content-Type": formats.HTML.content_type, "Content-Language": "fr"})
+    return Response(
+        body.encode("utf-8"), headers={**headers, "Content-Type": formats.HTML.content_type, "Content-Language": "fr"}
+    )
 
 
 # -- the home page's list ----------------------------------------------------------------------------------------
 
-PLANS_QUERY = sparql_prefixes("ess", "dct") + """
+PLANS_QUERY = (
+    sparql_prefixes("ess", "dct")
+    + """
 SELECT ?plan ?city ?date ?actions ?organisations ?axes WHERE {
   { SELECT ?plan (COUNT(DISTINCT ?a) AS ?actions) (COUNT(DISTINCT ?o) AS ?organisations)
     WHERE { ?plan a ess:Plan OPTIONAL { ?a ess:inPlan ?plan OPTIONAL { ?a ess:involvedOrganisation ?o } } }
@@ -235,6 +272,7 @@ SELECT ?plan ?city ?date ?actions ?organisations ?axes WHERE {
   OPTIONAL { ?plan ess:adoptedBy/dct:date ?date }
 } LIMIT 1000
 """
+)
 
 
 def _plans(store: ox.Store) -> list[dict]:
@@ -243,7 +281,10 @@ def _plans(store: ox.Store) -> list[dict]:
         plan = row["plan"].value
         if plan in plans:
             continue
-        plans[plan] = {"plan": plan, "city": row["city"].value if row["city"] else None,
-                       "date": row["date"].value if row["date"] else None,
-                       **{k: int(row[k].value) for k in ("actions", "organisations", "axes")}}
+        plans[plan] = {
+            "plan": plan,
+            "city": row["city"].value if row["city"] else None,
+            "date": row["date"].value if row["date"] else None,
+            **{k: int(row[k].value) for k in ("actions", "organisations", "axes")},
+        }
     return list(plans.values())

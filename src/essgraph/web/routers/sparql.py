@@ -38,7 +38,7 @@ from essgraph.web.views import sparql_pages as pages
 
 router = APIRouter()
 SD_OFFERS = (*formats.GRAPH_FORMATS, formats.HTML)  # RDF clients first: the description, else the page
-CACHE_CONTROL = "public, no-cache"                  # revalidated each time: an ETag costs nothing to check
+CACHE_CONTROL = "public, no-cache"  # revalidated each time: an ETag costs nothing to check
 HTML_MAX_BYTES = 16 << 20  # the largest answer shown as an HTML table (the server builds that page in memory)
 
 
@@ -51,14 +51,19 @@ def install(app: FastAPI) -> None:
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
+
 def offers_for(info: QueryInfo) -> tuple[formats.Format, ...]:
     """The formats a query can be answered in (the server's preference first)."""
     return formats.answer_formats(info.returns_graph)
 
 
 def _too_large(limit: int) -> HttpError:
-    return HttpError(413, "request_too_large", f"the request is larger than {limit:,} bytes, the most this endpoint "
-                     "accepts", "shorten the query (a VALUES block of thousands of IRIs belongs in a local copy)")
+    return HttpError(
+        413,
+        "request_too_large",
+        f"the request is larger than {limit:,} bytes, the most this endpoint accepts",
+        "shorten the query (a VALUES block of thousands of IRIs belongs in a local copy)",
+    )
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -82,9 +87,15 @@ def _validators(published: Published, settings: Settings, *parts: object) -> dic
 def _job(settings: Settings, query: str, media: formats.Format, info: QueryInfo, **dataset_or_bindings) -> Job:
     """A query to run with the server's caps (rows, bytes); the default graph is the union of the named graphs unless
     the query has its own FROM; relative IRIs resolve against the endpoint."""
-    return Job(query, media.media_type, settings.max_result_rows, union_default_graph=not info.has_dataset_clause,
-               base_iri=urls.Urls(settings.base_iri).sparql, max_bytes=settings.max_answer_bytes,
-               **dataset_or_bindings)
+    return Job(
+        query,
+        media.media_type,
+        settings.max_result_rows,
+        union_default_graph=not info.has_dataset_clause,
+        base_iri=urls.Urls(settings.base_iri).sparql,
+        max_bytes=settings.max_answer_bytes,
+        **dataset_or_bindings,
+    )
 
 
 async def _start(request: Request, live: Live, engine: QueryEngine | None, job: Job) -> Reply:
@@ -97,17 +108,24 @@ async def _start(request: Request, live: Live, engine: QueryEngine | None, job: 
 
 
 def _query_page(settings: Settings) -> Response:
-    return HTMLResponse(pages.query_page(settings.query_timeout_s, settings.max_result_rows),
-                        headers={"Vary": "Accept"})
+    return HTMLResponse(
+        pages.query_page(settings.query_timeout_s, settings.max_result_rows), headers={"Vary": "Accept"}
+    )
 
 
 # -- /sparql -----------------------------------------------------------------------------------------------------
 
-@router.api_route(urls.route(urls.SPARQL), methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 Protocol query endpoint")
-async def sparql(request: Request, settings: deps.AppSettings,
-                 published: deps.PublishedBuild,
-                 engine: deps.Engine,
-                 live: deps.LiveHolder) -> Response:
+
+@router.api_route(
+    urls.route(urls.SPARQL), methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 Protocol query endpoint"
+)
+async def sparql(
+    request: Request,
+    settings: deps.AppSettings,
+    published: deps.PublishedBuild,
+    engine: deps.Engine,
+    live: deps.LiveHolder,
+) -> Response:
     query_string = request.scope.get("query_string", b"")
     if len(query_string) > settings.max_request_bytes:
         raise _too_large(settings.max_request_bytes)
@@ -133,18 +151,20 @@ async def sparql(request: Request, settings: deps.AppSettings,
     return RelayResponse(await _start(request, live, engine, job), media.content_type, headers)
 
 
-def _describe(request: Request, settings: Settings, published: Published, fmt: str | None,
-              accept: str | None) -> Response:
+def _describe(
+    request: Request, settings: Settings, published: Published, fmt: str | None, accept: str | None
+) -> Response:
     """No query: the service description for RDF clients, the query page for browsers."""
     media = choose(fmt, accept, SD_OFFERS, "the service description")
     if media is formats.HTML:
         return _query_page(settings)
-    headers = {**_validators(published, settings, "service-description", media.name),
-               **link_header(*(link(f"{urls.SPARQL}?format={o.name}", "alternate", o) for o in SD_OFFERS))}
+    headers = {
+        **_validators(published, settings, "service-description", media.name),
+        **link_header(*(link(f"{urls.SPARQL}?format={o.name}", "alternate", o) for o in SD_OFFERS)),
+    }
     if (same := unchanged(request, headers)) is not None:
         return same
-    triples = sd.description(settings.base_iri, published.manifest, settings.query_timeout_s,
-                             settings.max_result_rows)
+    triples = sd.description(settings.base_iri, published.manifest, settings.query_timeout_s, settings.max_result_rows)
     return Response(serialize(triples, media), media_type=media.content_type, headers=headers)
 
 
@@ -152,11 +172,13 @@ def _describe(request: Request, settings: Settings, published: Published, fmt: s
 async def static(name: str) -> Response:
     if name not in pages.STATIC_FILES:
         raise HttpError(404, "not_found", f"no file {name} in the query page's assets")
-    return Response(pages.static_file(name), media_type=pages.STATIC_FILES[name],
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        pages.static_file(name), media_type=pages.STATIC_FILES[name], headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 # -- /queries ----------------------------------------------------------------------------------------------------
+
 
 @router.api_route(urls.route(urls.QUERIES), methods=["GET", "HEAD"], summary="The canned queries")
 async def query_list(request: Request, queries: deps.NamedQueries) -> Response:
@@ -170,8 +192,12 @@ async def query_list(request: Request, queries: deps.NamedQueries) -> Response:
 def _request_values(request: Request) -> dict[str, str]:
     values: dict[str, str] = {}
     try:
-        pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True,
-                          encoding="utf-8", errors="strict")
+        pairs = parse_qsl(
+            request.scope.get("query_string", b"").decode("latin-1"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+        )
     except UnicodeDecodeError:
         raise HttpError(400, "bad_encoding", "the URL query string is not UTF-8 once percent-decoded") from None
     for key, value in pairs:
@@ -182,15 +208,23 @@ def _request_values(request: Request) -> dict[str, str]:
 
 
 @router.api_route(urls.route(urls.QUERIES) + "/{name}", methods=["GET", "HEAD"], summary="Run a canned query")
-async def canned_query(request: Request, name: str, settings: deps.AppSettings,
-                       published: deps.PublishedBuild,
-                       engine: deps.Engine,
-                       queries: deps.NamedQueries,
-                       live: deps.LiveHolder) -> Response:
+async def canned_query(
+    request: Request,
+    name: str,
+    settings: deps.AppSettings,
+    published: deps.PublishedBuild,
+    engine: deps.Engine,
+    queries: deps.NamedQueries,
+    live: deps.LiveHolder,
+) -> Response:
     query = queries.get(name)
     if query is None:
-        raise HttpError(404, "unknown_query", f"there is no canned query named {name!r}",
-                        f"the list of canned queries is at {urls.route(urls.QUERIES)}")
+        raise HttpError(
+            404,
+            "unknown_query",
+            f"there is no canned query named {name!r}",
+            f"the list of canned queries is at {urls.route(urls.QUERIES)}",
+        )
     values = _request_values(request)
     fmt = values.pop("format", None)
     info = check_query(query.text)
@@ -202,8 +236,11 @@ async def canned_query(request: Request, name: str, settings: deps.AppSettings,
         if media is not formats.HTML:
             raise
         # a person gets the form back: to fill in (nothing given yet) or to correct (with what was wrong)
-        note = "Fill in the parameters, then run the query." if not values else \
-            exc.message + (f" ({exc.hint})" if exc.hint else "")
+        note = (
+            "Fill in the parameters, then run the query."
+            if not values
+            else exc.message + (f" ({exc.hint})" if exc.hint else "")
+        )
         page = pages.canned_query_page(query, values, f'<p class="error">{escape(note)}</p>', [])
         return HTMLResponse(page, status_code=200 if not values else 400, headers={"Vary": "Accept"})
     substitutions = tuple(sorted((var.value, term) for var, term in bindings.items()))
@@ -218,8 +255,12 @@ async def canned_query(request: Request, name: str, settings: deps.AppSettings,
         return RelayResponse(reply, media.content_type, headers)
     try:
         if reply.size > HTML_MAX_BYTES:
-            raise HttpError(400, "answer_too_large_for_html", f"the answer ({reply.size:,} bytes) is too large to "
-                            "show as a page", "ask for it as CSV or JSON (format=csv)")
+            raise HttpError(
+                400,
+                "answer_too_large_for_html",
+                f"the answer ({reply.size:,} bytes) is too large to show as a page",
+                "ask for it as CSV or JSON (format=csv)",
+            )
         answer = Answer(await reply.read(), reply.rows)
     finally:
         reply.close()

@@ -37,8 +37,9 @@ class CatalogView:
         self.void = self._graph(Path(published.build.path) / CATALOG_FILES[urls.VOID_GRAPH])
         self.dumps_dir = Path(published.build.path) / DUMPS
         self.dumps = read_index(self.dumps_dir)
-        self.root = next((t.subject for t in self.catalog
-                          if t.predicate == RDF("type") and t.object == DCAT("Catalog")), None)
+        self.root = next(
+            (t.subject for t in self.catalog if t.predicate == RDF("type") and t.object == DCAT("Catalog")), None
+        )
         listed = [t.object for t in self.catalog if t.subject == self.root and t.predicate == DCAT("dataset")]
         whole = [d for d in listed if d.value == self.urls.whole]
         self.datasets = whole + sorted((d for d in listed if d not in whole), key=lambda d: d.value)
@@ -50,8 +51,9 @@ class CatalogView:
         """The triples the build wrote (the store's copy has xsd:integer where DCAT-AP needs nonNegativeInteger)."""
         if not path.is_file():
             return []
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path),
-                                                                              format=ox.RdfFormat.N_TRIPLES)]
+        return [
+            ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        ]
 
     def _closure(self, dataset) -> set:
         """The nodes a dataset owns: itself, its blank nodes and its IRIs under it (distributions, provenance)."""
@@ -61,8 +63,9 @@ class CatalogView:
         owned, todo = {dataset}, [dataset]
         while todo:
             for o in by_subject.get(todo.pop(), ()):
-                mine = isinstance(o, ox.BlankNode) or (isinstance(o, ox.NamedNode)
-                                                      and o.value.startswith(dataset.value + "/"))
+                mine = isinstance(o, ox.BlankNode) or (
+                    isinstance(o, ox.NamedNode) and o.value.startswith(dataset.value + "/")
+                )
                 if mine and o not in owned:
                     owned.add(o)
                     todo.append(o)
@@ -74,27 +77,35 @@ class CatalogView:
     def page(self, number: int, size: int, media: Format, path: str) -> bytes:
         key = ("catalog", number, size, media.name, path)
         if key not in self._cache:
-            on_page = set(self.datasets[(number - 1) * size:number * size])
+            on_page = set(self.datasets[(number - 1) * size : number * size])
             hidden = set().union(*(self._owned[d] for d in self.datasets if d not in on_page))
             triples = [t for t in self.catalog if t.subject not in hidden and t.object not in hidden]
             total = self.pages(size)
             if total > 1:
                 triples += self._hydra(number, total, path)
             order = {self.root: "0", **{d: f"1{i:08d}" for i, d in enumerate(self.datasets)}}
-            triples.sort(key=lambda t: (order.get(t.subject, "2"), isinstance(t.subject, ox.BlankNode),
-                                        str(t.subject), str(t.predicate)))
+            triples.sort(
+                key=lambda t: (
+                    order.get(t.subject, "2"),
+                    isinstance(t.subject, ox.BlankNode),
+                    str(t.subject),
+                    str(t.predicate),
+                )
+            )
             self._cache[key] = serialize(triples, media)
         return self._cache[key]
 
     def _hydra(self, number: int, total: int, path: str) -> list[ox.Triple]:
         url = lambda n: node(self.urls.catalog_page(path, n))  # noqa: E731
         view = url(number)
-        triples = [ox.Triple(self.root, RDF("type"), HYDRA("Collection")),
-                   ox.Triple(self.root, HYDRA("totalItems"), lit(str(len(self.datasets)), XSD("integer"))),
-                   ox.Triple(self.root, HYDRA("view"), view),
-                   ox.Triple(view, RDF("type"), HYDRA("PartialCollectionView")),
-                   ox.Triple(view, HYDRA("first"), url(1)),
-                   ox.Triple(view, HYDRA("last"), url(total))]
+        triples = [
+            ox.Triple(self.root, RDF("type"), HYDRA("Collection")),
+            ox.Triple(self.root, HYDRA("totalItems"), lit(str(len(self.datasets)), XSD("integer"))),
+            ox.Triple(self.root, HYDRA("view"), view),
+            ox.Triple(view, RDF("type"), HYDRA("PartialCollectionView")),
+            ox.Triple(view, HYDRA("first"), url(1)),
+            ox.Triple(view, HYDRA("last"), url(total)),
+        ]
         if number > 1:
             triples.append(ox.Triple(view, HYDRA("previous"), url(number - 1)))
         if number < total:

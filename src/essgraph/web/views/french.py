@@ -11,10 +11,24 @@ from essgraph.rdf.namespaces import PREFIXES
 
 XSD = PREFIXES["xsd"]
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short",
-                             "nonNegativeInteger", "positiveInteger")}
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+NUMERIC = {
+    XSD + t
+    for t in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
+}
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 CURRENCIES = {"EUR": "€"}
 UNIT_CODES = {"MON": "par mois", "ANN": "par an", "WEE": "par semaine", "DAY": "par jour", "HUR": "par heure"}
@@ -82,7 +96,7 @@ def quantity_text(node: Node) -> str:
     currency, code = node.text("schema:currency"), node.text("schema:unitCode")
     unit = node.text("schema:unitText")
     symbol = CURRENCIES.get(currency.value, currency.value) if currency is not None else ""
-    if not symbol and unit is None and code is not None:   # the wording of the unit, when given, says it all
+    if not symbol and unit is None and code is not None:  # the wording of the unit, when given, says it all
         symbol = UNIT_SYMBOLS.get(code.value, "")
 
     def amount(v: Node) -> str:

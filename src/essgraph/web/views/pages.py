@@ -21,18 +21,28 @@ from essgraph.web.views.site import Site
 
 HERE = Path(__file__).parent.parent
 TEMPLATES = HERE / "templates"
-STATIC_DIR = HERE / "static" / "site"       # served at urls.STATIC
+STATIC_DIR = HERE / "static" / "site"  # served at urls.STATIC
 CONTEXT_FILE = STATIC_DIR / "context.jsonld"
 
 
 def _env(app: FastAPI) -> Environment:
     env = getattr(app.state, "page_templates", None)
     if env is None:
-        env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
-                          lstrip_blocks=True)
-        env.filters.update(show=show, fr_date=fr_date, number=fr_number, duration=fr_duration,
-                           json_script=json_script, quantity=quantity_text, iri=iri, curie=curie,
-                           plural=plural, shortest=lambda values: min(values, key=len) if values else "")
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        )
+        env.filters.update(
+            show=show,
+            fr_date=fr_date,
+            number=fr_number,
+            duration=fr_duration,
+            json_script=json_script,
+            quantity=quantity_text,
+            iri=iri,
+            curie=curie,
+            plural=plural,
+            shortest=lambda values: min(values, key=len) if values else "",
+        )
         env.globals.update(curie=curie, iri=iri, version=__version__, group=group)
         app.state.page_templates = env
     return env
@@ -53,13 +63,23 @@ def render(request: Request, name: str, **context) -> str:
 # -- a resource's page ---------------------------------------------------------------------------------------------
 
 TEMPLATE_BY_TYPE = (
-    ("ess:Action", "action.html"), ("ess:Plan", "plan.html"), ("ess:Axis", "section.html"),
-    ("ess:SubAxis", "section.html"), ("ess:Section", "section.html"),
-    ("org:Organization", "organisation.html"), ("org:OrganizationalUnit", "organisation.html"),
-    ("org:FormalOrganization", "organisation.html"), ("foaf:Organization", "organisation.html"),
-    ("skos:ConceptScheme", "scheme.html"), ("skos:Concept", "concept.html"),
-    ("owl:Class", "term.html"), ("owl:ObjectProperty", "term.html"), ("owl:DatatypeProperty", "term.html"),
-    ("owl:AnnotationProperty", "term.html"), ("rdf:Property", "term.html"), ("rdfs:Class", "term.html"),
+    ("ess:Action", "action.html"),
+    ("ess:Plan", "plan.html"),
+    ("ess:Axis", "section.html"),
+    ("ess:SubAxis", "section.html"),
+    ("ess:Section", "section.html"),
+    ("org:Organization", "organisation.html"),
+    ("org:OrganizationalUnit", "organisation.html"),
+    ("org:FormalOrganization", "organisation.html"),
+    ("foaf:Organization", "organisation.html"),
+    ("skos:ConceptScheme", "scheme.html"),
+    ("skos:Concept", "concept.html"),
+    ("owl:Class", "term.html"),
+    ("owl:ObjectProperty", "term.html"),
+    ("owl:DatatypeProperty", "term.html"),
+    ("owl:AnnotationProperty", "term.html"),
+    ("rdf:Property", "term.html"),
+    ("rdfs:Class", "term.html"),
 )
 
 
@@ -72,8 +92,17 @@ def page(request: Request, where: Site, d: Description, template: str | None = N
     template = template or template_for(node)
     crumbs = breadcrumbs(node, where)
     extra = {"groups": vocabulary_groups(d)} if template == "ontology.html" else {}
-    return render(request, template, site=where, node=node, d=d, crumbs=crumbs, page_url=where.href(node),
-                  schema=schema_org(node, where, crumbs), **extra)
+    return render(
+        request,
+        template,
+        site=where,
+        node=node,
+        d=d,
+        crumbs=crumbs,
+        page_url=where.href(node),
+        schema=schema_org(node, where, crumbs),
+        **extra,
+    )
 
 
 def breadcrumbs(node: Node, where: Site) -> list[tuple[str, str]]:
@@ -97,9 +126,11 @@ def group(nodes: list[Node], predicate: str) -> list[tuple[Node | None, list[Nod
 
 def vocabulary_groups(d: Description) -> list[tuple[str, str, list[Node]]]:
     """(title, anchor, terms) of the ontology page: classes, relations, attributes, other terms."""
-    kinds = (("Classes", "classes", ("owl:Class", "rdfs:Class")),
-             ("Relations (propriétés d'objet)", "relations", ("owl:ObjectProperty",)),
-             ("Attributs (propriétés de valeur)", "attributs", ("owl:DatatypeProperty",)))
+    kinds = (
+        ("Classes", "classes", ("owl:Class", "rdfs:Class")),
+        ("Relations (propriétés d'objet)", "relations", ("owl:ObjectProperty",)),
+        ("Attributs (propriétés de valeur)", "attributs", ("owl:DatatypeProperty",)),
+    )
     terms = [Node(d, s) for s in d.out if isinstance(s, ox.NamedNode) and s.value.startswith(ESS)]
     groups, placed = [], set()
     for title, anchor, types in kinds:

@@ -10,13 +10,26 @@ from essgraph.describe.node import Node, parent
 from essgraph.web.views.site import Site
 
 SCHEMA_TYPES = (
-    ("ess:Plan", "CreativeWork"), ("ess:Action", "CreativeWork"), ("ess:Section", "CreativeWork"),
-    ("ess:Axis", "CreativeWork"), ("ess:SubAxis", "CreativeWork"), ("ess:Document", "CreativeWork"),
-    ("org:Organization", "Organization"), ("org:OrganizationalUnit", "Organization"),
-    ("foaf:Person", "Person"), ("ess:Place", "Place"), ("schema:Place", "Place"), ("dct:Location", "Place"),
-    ("ess:Event", "Event"), ("eli:LegalResource", "Legislation"), ("skos:ConceptScheme", "DefinedTermSet"),
-    ("owl:Ontology", "DefinedTermSet"), ("skos:Concept", "DefinedTerm"), ("owl:Class", "DefinedTerm"),
-    ("owl:ObjectProperty", "DefinedTerm"), ("owl:DatatypeProperty", "DefinedTerm"),
+    ("ess:Plan", "CreativeWork"),
+    ("ess:Action", "CreativeWork"),
+    ("ess:Section", "CreativeWork"),
+    ("ess:Axis", "CreativeWork"),
+    ("ess:SubAxis", "CreativeWork"),
+    ("ess:Document", "CreativeWork"),
+    ("org:Organization", "Organization"),
+    ("org:OrganizationalUnit", "Organization"),
+    ("foaf:Person", "Person"),
+    ("ess:Place", "Place"),
+    ("schema:Place", "Place"),
+    ("dct:Location", "Place"),
+    ("ess:Event", "Event"),
+    ("eli:LegalResource", "Legislation"),
+    ("skos:ConceptScheme", "DefinedTermSet"),
+    ("owl:Ontology", "DefinedTermSet"),
+    ("skos:Concept", "DefinedTerm"),
+    ("owl:Class", "DefinedTerm"),
+    ("owl:ObjectProperty", "DefinedTerm"),
+    ("owl:DatatypeProperty", "DefinedTerm"),
 )
 
 
@@ -41,11 +54,19 @@ def schema_org(node: Node, where: Site, crumbs: list[tuple[str, str]]) -> dict:
             entity["termCode"] = code.value
         if container is not None:
             entity["inDefinedTermSet"] = where.href(container)
-    crumb_list = [{"@type": "ListItem", "position": i, "name": name, "item": href}
-                  for i, (name, href) in enumerate(crumbs + [(node.label, url)], 1)]
-    return {"@context": "https://schema.org", "@type": "WebPage", "url": url, "name": node.label,
-            "inLanguage": "fr", "mainEntity": entity,
-            "breadcrumb": {"@type": "BreadcrumbList", "itemListElement": crumb_list}}
+    crumb_list = [
+        {"@type": "ListItem", "position": i, "name": name, "item": href}
+        for i, (name, href) in enumerate(crumbs + [(node.label, url)], 1)
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "url": url,
+        "name": node.label,
+        "inLanguage": "fr",
+        "mainEntity": entity,
+        "breadcrumb": {"@type": "BreadcrumbList", "itemListElement": crumb_list},
+    }
 
 
 def json_script(value) -> Markup:

@@ -37,8 +37,13 @@ class Closed(Constraint):
                 continue
             for predicate, obj in run.data.triples(value):
                 if predicate not in self.allowed:
-                    yield self.finding(shape, focus, obj, f"Predicate {predicate.value} is not allowed (closed shape)",
-                                       path=predicate.value)
+                    yield self.finding(
+                        shape,
+                        focus,
+                        obj,
+                        f"Predicate {predicate.value} is not allowed (closed shape)",
+                        path=predicate.value,
+                    )
 
 
 @register

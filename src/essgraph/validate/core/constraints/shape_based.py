@@ -45,13 +45,18 @@ class _Qualified(Constraint):
         self.shape = compiler.shape(qualified) if qualified is not None else None
         self.siblings = []
         if g.value(shape.node, SH.qualifiedValueShapesDisjoint) == rdflib.Literal(True):
-            siblings = {s for parent in g.subjects(SH.property, shape.node) for prop in g.objects(parent, SH.property)
-                        for s in g.objects(prop, SH.qualifiedValueShape)} - {qualified}
+            siblings = {
+                s
+                for parent in g.subjects(SH.property, shape.node)
+                for prop in g.objects(parent, SH.property)
+                for s in g.objects(prop, SH.qualifiedValueShape)
+            } - {qualified}
             self.siblings = [compiler.shape(s) for s in sorted(siblings, key=str)]
 
     def conforming(self, run, values) -> int:
-        return sum(1 for v in values if run.conforms(self.shape, v)
-                   and not any(run.conforms(s, v) for s in self.siblings))
+        return sum(
+            1 for v in values if run.conforms(self.shape, v) and not any(run.conforms(s, v) for s in self.siblings)
+        )
 
 
 @register

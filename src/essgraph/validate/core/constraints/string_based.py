@@ -62,8 +62,10 @@ class Pattern(ValueConstraint):
         try:
             self.regex = re.compile(text, sum(_FLAGS.get(f, 0) for f in set(flags)))
         except re.error as exc:
-            raise ShapesError(f"shape {shape.label}: sh:pattern {self.pattern!r} is not a regular expression: {exc}",
-                              hint="write it in XPath regular expression syntax") from None
+            raise ShapesError(
+                f"shape {shape.label}: sh:pattern {self.pattern!r} is not a regular expression: {exc}",
+                hint="write it in XPath regular expression syntax",
+            ) from None
 
     def fails(self, run, value):
         return isinstance(value, ox.BlankNode) or self.regex.search(value.value) is None
@@ -87,8 +89,11 @@ class LanguageIn(ValueConstraint):
         self.ranges = [str(x) for x in Collection(compiler.graph, value)]
 
     def fails(self, run, value):
-        return not isinstance(value, ox.Literal) or not value.language \
+        return (
+            not isinstance(value, ox.Literal)
+            or not value.language
             or not any(language_matches(value.language, r) for r in self.ranges)
+        )
 
     def message(self, value):
         return "Language is not in the allowed list"

@@ -42,8 +42,7 @@ class Datatype(ValueConstraint):
         if not isinstance(value, ox.Literal) or value.datatype.value != self.datatype:
             return True
         if value.language:
-            return not well_formed(value.language, XSD + "language") \
-                or not well_formed(value.value, LANGSTRING)
+            return not well_formed(value.language, XSD + "language") or not well_formed(value.value, LANGSTRING)
         return not well_formed(value.value, self.datatype)
 
     def message(self, value):
@@ -51,8 +50,11 @@ class Datatype(ValueConstraint):
 
 
 _KINDS = {
-    SH.IRI: (ox.NamedNode,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
-    SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode), SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
+    SH.IRI: (ox.NamedNode,),
+    SH.BlankNode: (ox.BlankNode,),
+    SH.Literal: (ox.Literal,),
+    SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode),
+    SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
     SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
 }
 
@@ -64,9 +66,11 @@ class NodeKind(ValueConstraint):
 
     def __init__(self, compiler, shape, value):
         if value not in _KINDS:
-            raise ShapesError(f"shape {shape.label}: {value} is not a node kind",
-                              hint="use sh:IRI, sh:BlankNode, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral "
-                                   "or sh:IRIOrLiteral")
+            raise ShapesError(
+                f"shape {shape.label}: {value} is not a node kind",
+                hint="use sh:IRI, sh:BlankNode, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral "
+                "or sh:IRIOrLiteral",
+            )
         self.kind, self.types = str(value).rsplit("#", 1)[-1], _KINDS[value]
 
     def fails(self, run, value):
