@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from essgraph.validate.core import constraints  # noqa: F401  (fills the registry)
@@ -89,4 +90,4 @@ class Compiler:
 
     def members(self, node) -> list[Shape]:
         """The shapes of the SHACL list ``node`` (``sh:and``, ``sh:or``, ``sh:xone``)."""
-        return [self.shape(n) for n in rdflib.collection.Collection(self.graph, node)]
+        return [self.shape(n) for n in Collection(self.graph, node)]
