@@ -236,10 +236,21 @@ class QueryEngine:
                 worker = await self._new_worker()
             except (OSError, ConnectionError):
                 self._live -= 1
-                what = "died" if self._zygote.dead() else "stopped answering"
+                what = "died" if await self._zygote_exits() else "stopped answering"
                 self._break(f"the query zygote (pid {self._zygote.pid}) {what}")
                 return
             self._idle.put_nowait(worker)
+
+    async def _zygote_exits(self, within: float = 1.0) -> bool:
+        """Whether the zygote exits within ``within`` seconds. A killed process closes its sockets before the
+        kernel reports it gone: a failed fork is seen first, the exit a moment later."""
+        assert self._zygote is not None
+        deadline = time.monotonic() + within
+        while not self._zygote.dead():
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
     def _break(self, cause: str) -> None:
         if self.broken is None:
