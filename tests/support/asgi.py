@@ -3,9 +3,9 @@
 ``InProcess(app, base)`` runs the app's lifespan (ASGI ``lifespan.startup``, as uvicorn does: the SPARQL query
 workers are forked then) on an event loop in a thread of its own; ``client()`` returns a plain ``httpx.Client``
 whose requests go to the app through ``httpx.ASGITransport`` on that loop (``get``, ``head``, ``post``, ``request``
-use one such client, like ``httpx.get`` and friends). Answers are what a real server sends,
-including masked 500s (application errors are not raised into the test). ``close()`` runs ``lifespan.shutdown``
-(the workers are stopped) and ends the loop.
+use one such client, like ``httpx.get`` and friends). Answers are what a real server sends, including masked 500s
+(application errors are not raised into the test). ``close()`` runs ``lifespan.shutdown`` (the workers are stopped)
+and ends the loop. (Lifespan *state* is not handed to requests: the app keeps what it needs on ``app.state``.)
 
     with InProcess(create_app(settings), settings.base_iri) as served, served.client() as client:
         assert client.get("/-/health").status_code == 200
