@@ -8,17 +8,28 @@ own data (plan cards, competency queries), process/ for the tests that need real
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from support.projects import Builds, copy_project
+from support.projects import BUILDS_VAR, Builds, copy_project, end_session, start_session
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):   # the first test process, not one pytest-xdist started
+        start_session()
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        end_session()
 
 
 @pytest.fixture(scope="session")
-def builds(tmp_path_factory) -> Builds:
+def builds() -> Builds:
     """Every project built at most once per session: ``builds["real"]``, ``builds["pages"]``..."""
-    registry = Builds(tmp_path_factory.mktemp("builds"))
+    registry = Builds(Path(os.environ[BUILDS_VAR]))
     yield registry
     registry.close()
 

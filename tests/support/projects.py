@@ -10,12 +10,19 @@ Each build's base IRI names a port reserved for the whole session (``processes.r
 build can be served in-process (``Built.serve``: no socket) and, when a test needs a real process (the browser,
 signals), by ``essgraph serve`` on that very port (``Built.real_server``), where every link of its pages works.
 Tests that change a project copy it (``copy_project``) and build their copy themselves.
+
+One session, several test processes (pytest-xdist): the first process (``start_session``, from conftest) reserves
+the ports and makes the builds folder, and the test processes it starts find both in their environment; the first
+of them to need a project builds it, under a lock, and the others wait for it and use the same build.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -101,7 +108,6 @@ class Built:
     base: str
     port: int
     workdir: Path
-    report: BuildReport
     _published: Published | None = None
     _served: dict = field(default_factory=dict)
     _server: Server | None = None
@@ -164,21 +170,36 @@ class Built:
             self._server = None
 
 
-_ports: dict[str, int] = {}
 SAME_BASE = {"second-plan": "real"}   # compared with the real project IRI for IRI (never served by a real server)
+PORTS_VAR = "PYTEST_ESSGRAPH_PORTS"     # {project: port} of this test session
+BUILDS_VAR = "PYTEST_ESSGRAPH_BUILDS"   # the folder of this test session's builds
+
+
+def start_session() -> None:
+    """In the first test process: a port reserved for each project, an empty builds folder, both put in the
+    environment that the test processes it starts (pytest-xdist) inherit."""
+    ports = {name: reserve_port() for name in PROJECTS if name not in SAME_BASE}
+    os.environ[PORTS_VAR] = json.dumps(ports)
+    os.environ[BUILDS_VAR] = tempfile.mkdtemp(prefix="essgraph-test-builds-")
+
+
+def end_session() -> None:
+    shutil.rmtree(os.environ.pop(BUILDS_VAR), ignore_errors=True)
+
+
+def port_of(name: str) -> int:
+    return json.loads(os.environ[PORTS_VAR])[SAME_BASE.get(name, name)]
 
 
 def base_of(name: str) -> str:
     """The base IRI of project ``name``'s session build: http://127.0.0.1:{a port reserved for this session}/.
     Known before the build, so test modules may spell expected IRIs with it."""
-    name = SAME_BASE.get(name, name)
-    if name not in _ports:
-        _ports[name] = reserve_port()
-    return f"http://127.0.0.1:{_ports[name]}/"
+    return f"http://127.0.0.1:{port_of(name)}/"
 
 
 class Builds:
-    """The session's builds, one per project, made on first use (``builds["real"]``) and closed at the end."""
+    """The session's builds, one per project, made on first use (``builds["real"]``) by whichever test process
+    needs it first; what this process serves from them is closed by ``close()``."""
 
     def __init__(self, scratch: Path):
         self.scratch = scratch
@@ -187,12 +208,17 @@ class Builds:
     def __getitem__(self, name: str) -> Built:
         if name not in self._built:
             workdir = self.scratch / name
-            workdir.mkdir(parents=True)
-            config = PROJECTS[name](workdir)
-            base = base_of(name)
-            report = build(config, base, workdir / "store")
-            port = _ports[SAME_BASE.get(name, name)]
-            self._built[name] = Built(name, config, workdir / "store", base, port, workdir, report)
+            done = self.scratch / f"{name}.json"
+            with open(self.scratch / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes, or when its process dies
+                if not done.exists():
+                    shutil.rmtree(workdir, ignore_errors=True)   # what a test process killed mid-build left
+                    workdir.mkdir()
+                    config = PROJECTS[name](workdir)
+                    build(config, base_of(name), workdir / "store")
+                    done.write_text(json.dumps({"config": str(config)}), encoding="utf-8")
+            config = Path(json.loads(done.read_text(encoding="utf-8"))["config"])
+            self._built[name] = Built(name, config, workdir / "store", base_of(name), port_of(name), workdir)
         return self._built[name]
 
     def close(self) -> None:
