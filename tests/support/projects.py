@@ -23,9 +23,10 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 import pyoxigraph as ox
 
@@ -111,6 +112,7 @@ class Built:
     _published: Published | None = None
     _served: dict = field(default_factory=dict)
     _server: Server | None = None
+    _serving: IO | None = None
 
     def settings(self, **overrides) -> Settings:
         return Settings(config=self.config, store=self.store, base_iri=self.base, port=self.port,
@@ -146,9 +148,22 @@ class Built:
         return self._served[key]
 
     def real_server(self) -> Server:
-        """``essgraph serve`` on the port the base IRI names: every link it sends works from a browser. One per build;
-        parallel test processes (pytest-xdist) each make their own builds, for ports each reserved itself."""
+        """``essgraph serve`` on the port the base IRI names: every link it sends works from a browser. One per build
+        and test process, kept until the session ends. The port is the session's, shared by the parallel test
+        processes (pytest-xdist): a process that needs the real server while another holds it waits for the port
+        (a lock file beside the build, released by ``close()`` or by the holder's death)."""
         if self._server is None:
+            self._serving = open(self.workdir.parent / f"{self.name}.serve.lock", "w")
+            deadline = time.monotonic() + SERVE_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(self._serving, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"another test process has served {self.name!r} on port {self.port} "
+                                           f"for {SERVE_WAIT_S} s: put the tests that need it in one module")
+                    time.sleep(0.5)
             self._server = self.process(port=self.port)
         return self._server
 
@@ -168,8 +183,12 @@ class Built:
         if self._server is not None:
             self._server.close()
             self._server = None
+        if self._serving is not None:
+            self._serving.close()   # releases the port for the other test processes
+            self._serving = None
 
 
+SERVE_WAIT_S = 600   # how long a test process waits for another to let go of a project's real server
 SAME_BASE = {"second-plan": "real"}   # compared with the real project IRI for IRI (never served by a real server)
 PORTS_VAR = "PYTEST_ESSGRAPH_PORTS"     # {project: port} of this test session
 BUILDS_VAR = "PYTEST_ESSGRAPH_BUILDS"   # the folder of this test session's builds
