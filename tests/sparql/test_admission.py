@@ -113,3 +113,16 @@ def test_cost_memory_tells_fast_from_slow_and_remembers_slow_clients():
     assert costs.lane("q-new", "alice") == UNKNOWN
     costs.record("q3", "carol", 0.1)             # bounded: the least recently used is forgotten
     assert costs.lane("q1", "alice") == UNKNOWN
+
+
+def test_with_no_queue_a_free_worker_is_still_taken_and_a_busy_one_refused_at_once():
+    async def scenario():
+        gate = admission(workers=1, max_queued=0, wait_s=5)
+        held = await gate.enter("a", UNKNOWN)
+        started = time.monotonic()
+        with pytest.raises(QueryUnavailable):
+            await gate.enter("b", UNKNOWN)
+        assert time.monotonic() - started < 0.1
+        gate.leave(held)
+        assert (await gate.enter("b", UNKNOWN)).client == "b"
+    run(scenario())

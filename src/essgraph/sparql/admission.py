@@ -152,7 +152,13 @@ class Admission:
 
     async def enter(self, client: str, lane: str) -> Ticket:
         """Wait for leave to run a query; raises QueryUnavailable (503/429 with a retry delay) when none comes."""
-        if len(self._waiting) >= self.max_queued:
+        waiter = _Waiter(client, lane)
+        self._waiting.append(waiter)
+        self._dispatch()
+        if waiter.granted.done():  # a worker was free for it
+            return waiter.granted.result()
+        if len(self._waiting) > self.max_queued:
+            self._waiting.remove(waiter)
             self.refused["queue_full"] += 1
             raise QueryUnavailable(
                 f"{self.max_queued} queries are already waiting for a worker, the most this server queues",
@@ -160,9 +166,6 @@ class Admission:
                 code="too_many_queries",
                 retry_after=max(1, round(self.wait_s)),
             )
-        waiter = _Waiter(client, lane)
-        self._waiting.append(waiter)
-        self._dispatch()
         try:
             return await asyncio.wait_for(asyncio.shield(waiter.granted), self.wait_s)
         except asyncio.TimeoutError:
