@@ -49,7 +49,7 @@ def load_all(store: ox.Store, states: list[DatasetState], base_iri: str, progres
     try:
         dump = spool / "all.nq"
         memory.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        store.bulk_extend(read_nquads(dump))
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     return memory
@@ -82,10 +82,18 @@ def copy_to_memory(store: ox.Store, spool: Path) -> ox.Store:
     try:
         store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
         memory = ox.Store()
-        memory.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        memory.bulk_extend(read_nquads(dump))
         return memory
     finally:
         dump.unlink(missing_ok=True)
+
+
+def read_nquads(path: Path):
+    """The quads of an N-Quads file with their blank node labels kept (``Store.load`` and ``bulk_load`` rename
+    them): the on-disk store, the build's in-memory copy, its dumps and the server's copy in memory then all name
+    every blank node alike, so a page is the same bytes whichever copy answers. Also faster here than
+    ``bulk_load`` (300,000 quads: 19 s against 26 s on a busy machine)."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
 def copy_graphs(source: ox.Store, target: ox.Store, graphs: list[str]) -> None:

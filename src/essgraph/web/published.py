@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from essgraph.build.builds import Build, Lease, StoreDir
+from essgraph.build.load import read_nquads
 from essgraph.errors import StoreError
 from essgraph.files import atomic_write
 from essgraph.publish.layout import DUMPS
@@ -63,9 +64,9 @@ def _add_missing_graphs(store: ox.Store, build: Build) -> None:
 
 
 def _read(store: ox.Store, path: Path) -> None:
-    """Parse then bulk-insert: 1.7x faster here than ``Store.load``, which also renames the blank nodes (the copy
-    keeps the file's labels, so pages show the same blank nodes whichever copy of the build answers)."""
-    store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    """Parse then bulk-insert: 1.7x faster here than ``Store.load``, and the blank nodes keep their labels (see
+    :func:`essgraph.build.load.read_nquads`)."""
+    store.bulk_extend(read_nquads(path))
 
 
 def _load(build: Build) -> ox.Store:

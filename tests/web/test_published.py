@@ -1,0 +1,47 @@
+"""The copies of a build name every blank node alike: its on-disk store, its dumps and the server's copy in memory.
+
+The server answers from the on-disk store while it loads the copy in memory, then from the copy: a page with blank
+nodes (an ontology's owl:unionOf, VoID partitions) must be the same bytes before and after. pyoxigraph's
+``Store.load`` and ``bulk_load`` rename blank nodes; the build and the server parse N-Quads themselves instead.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from essgraph.build.builds import StoreDir
+from essgraph.web.published import load_in_memory
+from support.projects import build, copy_project
+
+BASE = "http://127.0.0.1:8000/"
+
+
+def quads(store: ox.Store) -> set[str]:
+    return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+
+
+def blank_nodes(found: set[str]) -> int:
+    return sum("_:" in q for q in found)
+
+
+def test_the_memory_copy_and_the_dump_are_the_on_disk_store_blank_nodes_included(builds):
+    current = builds["pages"].current
+    on_disk = quads(current.open())
+    assert blank_nodes(on_disk) > 10  # the ontology's owl:unionOf lists, VoID's partitions
+    assert quads(load_in_memory(current)) == on_disk
+    dump = {str(q) for q in ox.parse(path=str(current.path / "dumps" / "essgraph.nq"),
+                                     format=ox.RdfFormat.N_QUADS)}
+    assert dump and dump <= on_disk
+
+
+def test_so_are_they_after_a_rebuild_from_a_checkpoint(tmp_path):
+    project = copy_project("pages", tmp_path)
+    store = tmp_path / "store"
+    build(project / "essgraph.toml", BASE, store)
+    plan = next((project / "plans").rglob("actions.ttl"))
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    again = build(project / "essgraph.toml", BASE, store)
+    assert again.reused >= 1  # a checkpoint of the first build, with the changed plan reloaded
+    current = StoreDir(store).require_current()
+    on_disk = quads(current.open())
+    assert blank_nodes(on_disk) > 10 and quads(load_in_memory(current)) == on_disk
