@@ -12,7 +12,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from essgraph.build.report import DatasetState
-from essgraph.rdf.parse import format_for, read_quads
+from essgraph.rdf.parse import format_for, read_nquads, read_quads
 
 Progress = Callable[[str, int, int], None]
 QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
@@ -86,14 +86,6 @@ def copy_to_memory(store: ox.Store, spool: Path) -> ox.Store:
         return memory
     finally:
         dump.unlink(missing_ok=True)
-
-
-def read_nquads(path: Path):
-    """The quads of an N-Quads file with their blank node labels kept (``Store.load`` and ``bulk_load`` rename
-    them): the on-disk store, the build's in-memory copy, its dumps and the server's copy in memory then all name
-    every blank node alike, so a page is the same bytes whichever copy answers. Also faster here than
-    ``bulk_load`` (300,000 quads: 19 s against 26 s on a busy machine)."""
-    return ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
 def copy_graphs(source: ox.Store, target: ox.Store, graphs: list[str]) -> None:

@@ -71,3 +71,11 @@ def iter_graph_names(quads: Iterable[ox.Quad]) -> Iterator[str]:
         if isinstance(g, ox.NamedNode) and g.value not in seen:
             seen.add(g.value)
             yield g.value
+
+
+def read_nquads(path: Path):
+    """The quads of an N-Quads file with their blank node labels kept (``Store.load`` and ``bulk_load`` rename
+    them): the on-disk store, the build's in-memory copy, its dumps and the server's copy in memory then all name
+    every blank node alike, so a page is the same bytes whichever copy answers. Also faster here than
+    ``bulk_load`` (300,000 quads: 19 s against 26 s on a busy machine)."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
