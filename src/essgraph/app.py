@@ -19,7 +19,7 @@ from essgraph.web import errors
 from essgraph.web.http import Cors
 from essgraph.web.live import HoldBuild, Live
 from essgraph.web.published import Published, open_published
-from essgraph.web.routers import catalog, health, pages, sparql
+from essgraph.web.routers import catalog, compare, health, pages, plans, search, sparql
 from essgraph.web.views import pages as views
 
 __all__ = ["create_app", "app_from_env", "open_published"]
@@ -44,6 +44,9 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
     app.include_router(health.router)
     app.include_router(catalog.router)
     app.include_router(pages.router)
+    app.include_router(search.router)
+    app.include_router(compare.router)
+    app.include_router(plans.router)
     sparql.install(app)
     app.mount(urls.route(urls.STATIC), StaticFiles(directory=views.STATIC_DIR), name="site-static")
     return app

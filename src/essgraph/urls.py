@@ -15,6 +15,9 @@ description with :class:`Urls`, the pages' templates get a :class:`Urls` (as ``s
     dumps/{name}              a dump file of the build
     sparql                    the SPARQL endpoint (its service description: sparql#service)
     queries[/{name}]          the canned queries
+    search                    full-text search with facets (?q=...&lever=...&page=N)
+    compare                   plans side by side (?plan=ID&plan=ID)
+    plans                     the overview of every plan (?sort=...&order=...&page=N)
     context.jsonld            the JSON-LD @context of the pages' JSON-LD
     -/health, -/ready         health and data version; readiness (503 while SPARQL cannot answer)
     static/site/              the pages' stylesheet
@@ -42,6 +45,9 @@ DUMPS = "dumps/"
 SPARQL = "sparql"
 SPARQL_STATIC = "sparql/static/"
 QUERIES = "queries"
+SEARCH = "search"
+COMPARE = "compare"
+PLANS = "plans"
 CONTEXT = "context.jsonld"
 HEALTH = "-/health"
 READY = "-/ready"
@@ -95,6 +101,11 @@ class Urls:
         return self.base + SPARQL
 
     @property
+    def sparql_static(self) -> str:
+        """The folder of the query page's script and stylesheet."""
+        return self.base + SPARQL_STATIC
+
+    @property
     def service(self) -> str:
         """The SPARQL endpoint as a DCAT data service (the catalog's IRI for it)."""
         return self.base + SERVICE
@@ -102,6 +113,26 @@ class Urls:
     def service_description(self, part: str) -> str:
         """A node of the SPARQL service description: ``service``, ``dataset``, ``default-graph``."""
         return f"{self.sparql}#{part}"
+
+    @property
+    def queries(self) -> str:
+        return self.base + QUERIES
+
+    def query(self, name: str) -> str:
+        """The page of the canned query ``name``."""
+        return f"{self.base}{QUERIES}/{name}"
+
+    @property
+    def search(self) -> str:
+        return self.base + SEARCH
+
+    @property
+    def compare(self) -> str:
+        return self.base + COMPARE
+
+    @property
+    def plans(self) -> str:
+        return self.base + PLANS
 
     @property
     def context(self) -> str:

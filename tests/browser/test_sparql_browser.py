@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 
 import pytest
@@ -53,7 +54,7 @@ def run_query(page, query: str, with_keyboard: bool = False) -> None:
     else:
         page.click("#run", navigates=False)
     wait_for(page, "!document.getElementById('run').disabled && document.getElementById('status').textContent"
-                   " && !document.getElementById('status').textContent.startsWith('Running')")
+                   " && !document.getElementById('status').textContent.startsWith('Requête en cours')")
 
 
 def table(page) -> list[list[str]]:
@@ -61,13 +62,13 @@ def table(page) -> list[list[str]]:
 
 
 def test_the_page_runs_its_default_query(page, server):
-    assert page.title.startswith("SPARQL query")
+    assert page.title.startswith("Requête SPARQL")
     assert "PREFIX ess:" in page.evaluate("document.getElementById('query').value")
     run_query(page, page.evaluate("document.getElementById('query').value"))
     rows = table(page)
     assert rows[0] == ["#", "graph", "triples"]
     assert any(row[1].endswith("graph/plan/bulk>") or "graph/plan/bulk" in row[1] for row in rows[1:])
-    assert "row(s)" in page.text("#status")
+    assert re.search(r"^\d+ lignes? en [\d,]+ s$", page.text("#status"))
 
 
 def test_example_queries_are_one_click_away(page):
@@ -86,21 +87,21 @@ def test_a_typed_construct_runs_with_ctrl_enter(page):
     run_query(page, "PREFIX dct: <http://purl.org/dc/terms/>\nCONSTRUCT WHERE { ?s dct:title ?t }",
               with_keyboard=True)
     rows = table(page)
-    assert rows[0] == ["#", "subject", "predicate", "object"]
+    assert rows[0] == ["#", "sujet", "prédicat", "objet"]
     assert any("Jardin partagé" in r[3] for r in rows[1:])
-    assert "triple(s)" in page.text("#status")
+    assert re.search(r"^\d+ triplets? en [\d,]+ s$", page.text("#status"))
     assert page.texts("#downloads a") == ["Turtle", "N-Triples", "JSON-LD", "RDF/XML"]
 
 
 def test_an_ask_shows_its_answer(page):
     run_query(page, "ASK { ?s ?p ?o }")
-    assert page.text("#output") == "true"
+    assert page.text("#output") == "vrai"
 
 
 def test_errors_are_shown_with_their_hint(page):
     run_query(page, "SELECT * WHERE {")
     assert page.evaluate("!document.getElementById('error').hidden")
-    assert "SPARQL syntax error at line 1" in page.text("#error") and "Hint:" in page.text("#error")
+    assert "SPARQL syntax error at line 1" in page.text("#error") and "Conseil :" in page.text("#error")
     run_query(page, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     assert "SERVICE" in page.text("#error") and "not allowed" in page.text("#error")
 
@@ -140,6 +141,6 @@ def test_a_canned_query_page_with_its_parameter_form(page, server):
     page.click("form.params button")
     assert "organisation=" in page.url
     assert "Rencontre" in page.text("table")
-    page.click('a[href^="../sparql?"]')  # "Open in the query editor"
+    page.click('a[href*="/sparql?query="]')  # "Open in the query editor"
     wait_for(page, "document.querySelectorAll('#output tbody tr').length >= 1")
     assert "?organisation" in page.evaluate("document.getElementById('query').value")

@@ -124,6 +124,9 @@ def test_budgets_are_summed_per_year_and_period_and_the_rest_is_listed(compariso
         "2026 — montants ponctuels": {CV: 20000}, "Sans année — montants ponctuels": {VM: 12000},
         "Sans année — par mois": {CV: 300}, "Montants non additionnables": {SM: 2, CV: 2}}
     assert {r.label: r.unit for r in budgets.rows}["2021 — montants ponctuels"] == "EUR"
+    actions = {r.label: {k: [a.rsplit("/", 1)[1] for a in c.actions] for k, c in r.cells.items()} for r in budgets.rows}
+    assert actions["2025 — montants ponctuels"] == {CV: ["1.1"]} and actions["2026 — montants ponctuels"] == {CV: ["2.2"]}
+    assert actions["Montants non additionnables"] == {SM: ["4.1", "4.2"], CV: ["1.2", "2.1"]}
     assert sorted((d["plan"], d["number"], d["reason"]) for d in budgets.details) == [
         (CV, "1.2", "fourchette"), (CV, "2.1", "montant par unité"), (SM, "4.1", "montant par unité"),
         (SM, "4.2", "fourchette")]

@@ -41,7 +41,8 @@ def test_the_list_of_queries(client):
     assert "SELECT ?organisation ?action ?title ?budget ?minBudget" in described["sparql"]
     page = client.get("/queries", headers={"Accept": BROWSER})
     assert page.headers["content-type"].startswith("text/html")
-    assert 'href="queries/actions"' in page.text and "Actions of an organisation" in page.text
+    assert f'href="{client.base_url}/queries/actions"' in page.text and "Actions of an organisation" in page.text
+    assert "Requêtes toutes prêtes" in page.text and 'class="site-header"' in page.text   # French, the site's header
 
 
 @pytest.mark.parametrize("accept,fmt,media", [
@@ -60,7 +61,7 @@ def test_a_canned_query_in_each_format(client, accept, fmt, media):
         assert rows[0] == ["action", "number", "title"] and [row[1] for row in rows[1:]] == ["1.1", "1.2", "2.1"]
     if media == "text/html":
         assert r.text.count("<tr><td") == 3 and "Jardin partagé" in r.text
-        assert 'href="actions?format=csv"' in r.text and "Open in the query editor" in r.text
+        assert 'href="actions?format=csv"' in r.text and "Ouvrir dans l'éditeur de requêtes" in r.text
 
 
 def test_parameters_are_bound_as_rdf_terms(client):
@@ -108,13 +109,13 @@ def test_construct_and_ask_canned_queries(client):
     assert "<pre" in page.text and "Jardin partagé" in page.text
     assert client.get("/queries/plan-graph", params={"plan": plan, "format": "csv"}).status_code == 406
     assert client.get("/queries/has-actions").json()["boolean"] is True
-    assert '<p class="boolean">true</p>' in client.get("/queries/has-actions", headers={"Accept": BROWSER}).text
+    assert '<p class="boolean">vrai</p>' in client.get("/queries/has-actions", headers={"Accept": BROWSER}).text
 
 
 def test_the_html_page_has_a_parameter_form(client):
     page = client.get("/queries/organisation-actions", params={"organisation": org(client, "asso")},
                       headers={"Accept": BROWSER}).text
-    assert '<form class="params" method="get" action="organisation-actions">' in page
+    assert f'<form class="params" method="get" action="{client.base_url}/queries/organisation-actions">' in page
     assert f'value="{org(client, "asso")}"' in page and "required" in page
     assert "Rencontre" in page
 
@@ -137,7 +138,7 @@ def test_head_cors_and_caching(client):
 
 def test_a_person_gets_the_form_to_fill_in_or_correct(client):
     page = client.get("/queries/organisation-actions", headers={"Accept": BROWSER})
-    assert page.status_code == 200 and "Fill in the parameters" in page.text and "<table>" not in page.text
+    assert page.status_code == 200 and "Renseignez les paramètres" in page.text and "<table>" not in page.text
     page = client.get("/queries/organisation-actions", params={"organisation": "nope"}, headers={"Accept": BROWSER})
     assert page.status_code == 400 and "not a valid iri" in page.text and 'value="nope"' in page.text
 

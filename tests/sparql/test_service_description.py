@@ -132,10 +132,12 @@ def test_browsers_get_the_query_page(server):
     assert '<textarea id="query"' in page and 'id="example-list"' in page
     config = json.loads(re.search(r'id="essgraph-config">(.*?)</script>', page, re.S).group(1))
     assert config["timeout_s"] == 7.5 and config["prefixes"]["ess"] == "https://w3id.org/essgraph/def#"
-    # nothing from another host: every src and href of the page is relative (links to specs are not loaded)
-    assert all(not u.startswith(("http:", "https:", "//")) for u in re.findall(r'src="([^"]*)"', page))
-    assert all(not u.startswith(("http:", "https:", "//"))
-               for u in re.findall(r'<link[^>]*href="([^"]*)"', page))
+    # nothing from another host: every script, stylesheet and alternate is this deployment's (links to specs are not
+    # loaded); the page is in French, with the site's header and its search box
+    own = server.url + "/"
+    assert all(u.startswith(own) for u in re.findall(r'src="([^"]*)"', page))
+    assert all(u.startswith(own) for u in re.findall(r'<link[^>]*href="([^"]*)"', page))
+    assert '<html lang="fr">' in page and 'class="site-header"' in page and 'role="search"' in page
     for asset in ("sparql/static/sparql.js", "sparql/static/sparql.css"):
         a = server.get(f"/{asset}", timeout=30)
         assert a.status_code == 200 and "http://" not in a.text.replace("http://www.w3.org", "")

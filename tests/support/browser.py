@@ -219,14 +219,22 @@ class Page:
         if navigates:
             self._wait_for_next_page(token)
 
-    def press(self, key: str) -> None:
-        """Press and release one key: 'Tab', 'Enter', 'Escape' or a character."""
+    def type(self, text: str) -> None:
+        """Type ``text`` into the focused field, as a keyboard would."""
+        self.send("Input.insertText", text=text)
+
+    def press(self, key: str, navigates: bool = False) -> None:
+        """Press and release one key: 'Tab', 'Enter', 'Escape' or a character (``navigates``: wait for the page it
+        leads to, as Enter in a form does)."""
+        token = self._mark() if navigates else ""
         codes = {"Tab": 9, "Enter": 13, "Escape": 27}
         extra = {"windowsVirtualKeyCode": codes[key], "code": key, "key": key} if key in codes else {"key": key}
         if key == "Enter":
             extra["text"] = "\r"
         self.send("Input.dispatchKeyEvent", type="keyDown", **extra)
         self.send("Input.dispatchKeyEvent", type="keyUp", **extra)
+        if navigates:
+            self._wait_for_next_page(token)
 
     # -- reading ---------------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Reading the pages people see: ``Page`` (visible text, headings, links, attributes and scripts of an HTML
-page) and ``crawl`` (every page reachable by links from a start page, each fetched once)."""
+page) and ``crawl`` (every page reachable by links from a start page, each fetched once; ``rel="nofollow"`` links
+fetched, not followed, as search engines do)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from urllib.parse import urldefrag, urljoin
 
 import httpx
 
-OTHER_ROUTERS = ("sparql", "catalog", ".well-known/", "static/")   # pages served by other parts of the app
+OTHER_ROUTERS = ("sparql", "catalog", ".well-known/", "static/")  # pages served by other parts of the app
 
 
 class Page(HTMLParser):
@@ -23,6 +24,7 @@ class Page(HTMLParser):
         self.main: list[str] = []
         self.headings: list[tuple[int, str]] = []
         self.links: list[str] = []
+        self.nofollow: set[str] = set()  # links marked rel="nofollow" (a search's facets: every subset has one)
         self.scripts: list[str] = []
         self.tags: list[tuple[str, dict]] = []
         self._stack: list[str] = []
@@ -49,6 +51,8 @@ class Page(HTMLParser):
             self._heading = (int(tag[1]), [])
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+            if "nofollow" in (attrs.get("rel") or "").split():
+                self.nofollow.add(attrs["href"])
 
     def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:
@@ -85,26 +89,37 @@ class Page(HTMLParser):
 
 def crawl(client: httpx.Client, base: str, check: Callable[[str, Page], None] | None = None) -> tuple[set[str], list[str]]:
     """Every page reachable by links from ``base`` (links to other routers and other hosts are not followed), each
-    fetched once as HTML; ``check(url, page)`` is called on each HTML page. Returns the URLs seen and the broken
-    ones (with their status and the page that links to them)."""
-    seen, queue, broken, parent = set(), deque([base]), [], {}
+    fetched once as HTML; ``check(url, page)`` is called on each HTML page. A ``rel="nofollow"`` link is fetched and
+    checked like any other, but the links of the page it leads to are followed only if a plain link leads there too
+    (a search's facet links: every subset of every facet's values has an address). Returns the URLs seen and the
+    broken ones (with their status and the page that links to them)."""
+    seen: set[str] = set()
+    expanded: set[str] = set()
+    unfollowed: dict[str, Page] = {}  # fetched through nofollow links only, so far
+    queue, broken, parent = deque([(base, True)]), [], {}
     while queue:
-        url = queue.popleft()
-        if url in seen:
+        url, follow = queue.popleft()
+        if url in expanded or (url in seen and not (follow and url in unfollowed)):
             continue
-        seen.add(url)
-        response = client.get(url, headers={"Accept": "text/html"})
-        if response.status_code != 200:
-            broken.append(f"{url}: {response.status_code} (linked from {parent.get(url)})")
+        page = unfollowed.pop(url, None)
+        if page is None:
+            seen.add(url)
+            response = client.get(url, headers={"Accept": "text/html"})
+            if response.status_code != 200:
+                broken.append(f"{url}: {response.status_code} (linked from {parent.get(url)})")
+                continue
+            if not response.headers["content-type"].startswith("text/html"):
+                continue
+            page = Page(response.text)
+            if check:
+                check(url, page)
+        if not follow:
+            unfollowed[url] = page
             continue
-        if not response.headers["content-type"].startswith("text/html"):
-            continue
-        page = Page(response.text)
-        if check:
-            check(url, page)
+        expanded.add(url)
         for href in page.links:
             target = urldefrag(urljoin(url, href))[0]
-            if target.startswith(base) and not target[len(base):].startswith(OTHER_ROUTERS) and target not in seen:
+            if target.startswith(base) and not target[len(base):].startswith(OTHER_ROUTERS) and target not in expanded:
                 parent.setdefault(target, url)
-                queue.append(target)
+                queue.append((target, href not in page.nofollow))
     return seen, broken

@@ -28,7 +28,7 @@ def parse(response: httpx.Response) -> rdflib.Graph:
     ("application/ld+json", "application/ld+json"),
     ("application/json;q=0.5, application/rdf+xml", "application/rdf+xml"),
     ("application/n-triples;q=0.9, text/turtle;q=0.4", "application/n-triples"),
-    ("text/html, application/xhtml+xml;q=0.9, */*;q=0.8", "text/turtle"),
+    ("text/html;q=0.5, */*;q=0.8", "text/turtle"),
 ])
 def test_catalog_negotiates_and_varies_on_accept(catalog_app, accept, media):
     headers = {"Accept": accept} if accept else {}
@@ -39,8 +39,23 @@ def test_catalog_negotiates_and_varies_on_accept(catalog_app, accept, media):
     assert (None, RDF.type, DCAT.Catalog) in parse(response)
 
 
+@pytest.mark.parametrize("accept", ["text/html, application/xhtml+xml;q=0.9, */*;q=0.8", "text/html"])
+def test_browsers_get_the_downloads_page(catalog_app, accept):
+    """People get the catalog as a page: every dataset with its files to download, and the RDF forms linked."""
+    response = catalog_app.get("/catalog", headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.headers["vary"] == "Accept"
+    page = response.text
+    graph = parse(catalog_app.get("/catalog.ttl"))
+    for url in graph.objects(None, DCAT.downloadURL):
+        assert f'href="{url}"' in page, url
+    for ext in ("ttl", "jsonld", "nt", "rdf"):
+        assert f'href="{catalog_app.url}/catalog.{ext}"' in page
+    assert catalog_app.get("/catalog.html").text == page
+
+
 def test_catalog_answers_406_when_nothing_fits(catalog_app):
-    response = catalog_app.get("/catalog", headers={"Accept": "text/html, image/png"})
+    response = catalog_app.get("/catalog", headers={"Accept": "image/png, application/pdf"})
     assert response.status_code == 406
     assert response.headers["vary"] == "Accept"
     assert response.json()["error"]["code"] == "not_acceptable"

@@ -148,8 +148,8 @@ def test_breadcrumbs_alternates_and_schema_org(live, get):
 
 def test_home_plan_organisation_and_vocabulary_pages(get):
     home = Page(get("").text).visible
-    for shown in ("Ville-Test, ville solidaire", "Bourg-Exemple solidaire", "Adopté le 14 mars 2024",
-                  "3 fiches action", "1 fiche action", "Comparer par levier d'action", "Interroger en SPARQL"):
+    for shown in ("Ville-Test, ville solidaire", "Bourg-Exemple solidaire", "14 mars 2024", "Comparer des plans",
+                  "Rechercher", "Catalogue et téléchargements", "Interroger en SPARQL", "Tous les plans (2)"):
         assert shown in home, shown
     plan = Page(get("id/plan/ville-test-2024").text)
     assert [h for level, h in plan.headings if level == 3][:2] == [

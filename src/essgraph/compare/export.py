@@ -63,6 +63,8 @@ def to_json(comparison: Comparison, link: Link, query_url: Callable[[str], str])
             found["percent"] = float(c.share)
         if c.filters:
             found["actions"] = link(c.filters)
+        if c.actions:
+            found["actionList"] = c.actions
         return found
 
     return {

@@ -4,7 +4,8 @@ named queries ``compare-plans-*`` of ``queries/`` (each section names the query 
 Pure data: :func:`build_comparison` takes the plans compared and a ``fetch(query, plan_iri)`` returning the query's
 rows for that plan (``{variable: value or None}``, values as SPARQL gives them), so the same comparison is made
 whatever runs the queries (the server's query workers, a test's store). Each cell keeps the search filters that
-list the actions behind it (``{"plan": ..., "type": "action", "lever": ...}``); the web layer turns them into links.
+list the actions behind it (``{"plan": ..., "type": "action", "lever": ...}``) — or, where no search lists exactly
+them (a sum of budgets), the actions themselves; the web layer turns them into links.
 """
 
 from __future__ import annotations
@@ -16,6 +17,19 @@ from typing import Callable
 Fetch = Callable[[str, str], list[dict[str, str | None]]]
 KeyFor = Callable[[str, str], str | None]  # (facet, IRI) -> the facet value's URL key, None when unknown
 
+#: the named queries of queries/ the comparison is made from (each section names its own)
+QUERIES = (
+    "compare-plans-overview",
+    "compare-plans-levers",
+    "compare-plans-fields",
+    "compare-plans-legal-bases",
+    "compare-plans-organisation-types",
+    "compare-plans-partners",
+    "compare-plans-budgets",
+    "compare-plans-calendar",
+    "compare-plans-sdg-targets",
+    "compare-plans-data-quality",
+)
 PERIODS = {None: "montants ponctuels", "MON": "par mois", "ANN": "par an"}
 REASONS = {"range": "fourchette", "per unit": "montant par unité"}
 
@@ -33,6 +47,7 @@ class Cell:
     text: str | None = None  # else (or beside it) a text
     filters: dict[str, str] | None = None  # the search that lists the actions behind the cell
     share: Decimal | None = None  # percent of the plan's actions, for the charts
+    actions: list[str] = field(default_factory=list)  # the actions behind it, when no search lists exactly them
 
 
 @dataclass
@@ -240,8 +255,7 @@ def _budgets(b: _Builder) -> Section:
                 label = f"{r.get('year') or 'Sans année'} — {PERIODS.get(r.get('unitCode'), r.get('unitCode'))}"
                 row = rows.setdefault(key, Row(label, {}, None, r.get("currency") or ""))
                 row.cells[plan.key] = Cell(
-                    number(r.get("total")),
-                    filters=_filters(plan, has="budget", **({"year": r["year"]} if r.get("year") else {})),
+                    number(r.get("total")), actions=sorted((r.get("actionList") or "").split(), key=_card_order)
                 )
             else:
                 apart.setdefault(plan.key, []).append(r)
@@ -262,7 +276,8 @@ def _budgets(b: _Builder) -> Section:
                 "Montants non additionnables",
                 {
                     plan: Cell(
-                        Decimal(len(items)), filters=_filters(next(p for p in b.plans if p.key == plan), has="budget")
+                        Decimal(len(items)),
+                        actions=sorted({i["action"] for i in items if i.get("action")}, key=_card_order),
                     )
                     for plan, items in apart.items()
                 },
@@ -270,6 +285,11 @@ def _budgets(b: _Builder) -> Section:
             )
         )
     return section
+
+
+def _card_order(iri: str) -> tuple:
+    """Actions in card order (1.2 before 1.10), by the last segment of their IRI."""
+    return tuple(int(p) if p.isdigit() else 0 for p in iri.rsplit("/", 1)[-1].split(".")), iri
 
 
 def _calendar(b: _Builder) -> Section:

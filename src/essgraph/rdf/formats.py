@@ -134,6 +134,11 @@ def answer_formats(returns_graph: bool) -> tuple[Format, ...]:
     return GRAPH_FORMATS if returns_graph else RESULT_FORMATS
 
 
+def media_type_of(iri: str) -> str:
+    """The media type an IANA media-type IRI names (a distribution's ``dcat:mediaType``); other values as they are."""
+    return iri.removeprefix(IANA_MEDIA_TYPES)
+
+
 def by_name(name: str, formats: tuple[Format, ...]) -> Format | None:
     """The format of ``formats`` that ``name`` (short name, extension or media type) means; None when none."""
     name = name.strip().lower()

@@ -12,6 +12,7 @@ Connections are read-only (``mode=ro``, ``immutable=1``: the build never changes
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -205,7 +206,8 @@ class SearchIndex:
         size: int = 50,
         keys: list[str] | None = None,
     ) -> tuple[list[dict], int]:
-        """One page of the plans' overview (and the number of plans), sorted by one of PLAN_SORTS."""
+        """One page of the plans' overview (and the number of plans), sorted by one of PLAN_SORTS; each plan's
+        ``lever_list`` is its levers as (key, label, number of actions), most used first."""
         column = PLAN_SORTS[sort]
         order = f"{column} IS NULL, {column}" + (" COLLATE fr" if column not in ("actions", "levers") else "")
         order += " DESC" if descending else ""
@@ -217,7 +219,10 @@ class SearchIndex:
             params + [size, (page - 1) * size],
         )
         names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor], total
+        rows = [dict(zip(names, row)) for row in cursor]
+        for row in rows:  # [[key, label, actions], ...], most used first
+            row["lever_list"] = json.loads(row["lever_list"])
+        return rows, total
 
     def plan_counts(self, facet: str, iri: str) -> list[tuple[dict, int]]:
         """Per plan, the number of its actions with this facet value (a lever, a field...), most first."""

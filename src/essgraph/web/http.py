@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -142,6 +143,35 @@ def extension_format(extension: str, offers: tuple[Format, ...], url: str) -> Fo
 def choose_for(request: Request, offers: tuple[Format, ...], what: str, extension: Format | None = None) -> Format:
     """:func:`choose` with the request's ``?format=`` and ``Accept``."""
     return choose(request.query_params.get("format"), request.headers.get("accept"), offers, what, extension)
+
+
+# -- query strings ------------------------------------------------------------------------------------------------
+
+
+def query_values(
+    request: Request, allowed: frozenset[str] | None = None, repeatable: frozenset[str] = frozenset()
+) -> dict[str, list[str]]:
+    """The URL's query string as ``{name: [values]}``, read strictly: a query string that is not UTF-8 once
+    percent-decoded is **400** ``bad_encoding``; a parameter not in ``allowed`` (when given) **400**
+    ``unknown_parameter``; one given twice that is not ``repeatable`` **400** ``repeated_parameter``."""
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise HttpError(400, "bad_encoding", "the URL query string is not UTF-8 once percent-decoded") from None
+    found: dict[str, list[str]] = {}
+    for name, value in pairs:
+        if allowed is not None and name not in allowed:
+            raise HttpError(
+                400,
+                "unknown_parameter",
+                f"{request.url.path} has no parameter {name!r}",
+                "its parameters are: " + ", ".join(sorted(allowed)),
+            )
+        if name in found and name not in repeatable:
+            raise HttpError(400, "repeated_parameter", f"the parameter {name} is given more than once")
+        found.setdefault(name, []).append(value)
+    return found
 
 
 # -- conditional requests ------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Open-data routes: the DCAT-AP catalog, the VoID description and the dumps.
 
 * ``/catalog`` (GET, HEAD): the catalog, format chosen by the rules of :mod:`essgraph.web.http` (``?format=``,
-  ``Accept``; ``Vary: Accept``); ``/catalog.ttl``, ``/catalog.jsonld``, ``/catalog.rdf``, ``/catalog.nt``: one format
+  ``Accept``; ``Vary: Accept``): RDF first (``*/*`` gets Turtle), browsers (``text/html``) the downloads page for
+  people (``/catalog.html``); ``/catalog.ttl``, ``/catalog.jsonld``, ``/catalog.rdf``, ``/catalog.nt``: one format
   each (harvesters such as data.gouv.fr pick the format from the URL's extension, then from a HEAD request's
   Content-Type). More datasets than the ``catalog_page_size`` setting are paged: ``?page=N`` with a
   ``hydra:PartialCollectionView`` (first/previous/next/last), each page holding its datasets, their distributions
@@ -27,10 +28,15 @@ from essgraph.urls import with_extension
 from essgraph.web import deps
 from essgraph.web.http import choose_for, content_tag, extension_format, link, link_header, unchanged, validators
 from essgraph.web.published import Published
+from essgraph.web.views import pages as views
 from essgraph.web.views.catalog import CatalogOf, CatalogView
+from essgraph.web.views.catalog_page import catalog_page
+from essgraph.web.views.schema_org import data_catalog
+from essgraph.web.views.site import Site, SiteOf
 
 router = APIRouter()
 OFFERS = formats.GRAPH_FORMATS
+CATALOG_OFFERS = (*OFFERS, formats.HTML)  # RDF first: "*/*" gets Turtle, browsers the downloads page
 CACHE_CONTROL = "public, max-age=300"
 
 
@@ -44,7 +50,14 @@ def _rdf_response(
 
 
 def _catalog(
-    request: Request, published: Published, view: CatalogView, size: int, media: Format | None, page: int, path: str
+    request: Request,
+    published: Published,
+    view: CatalogView,
+    site: Site,
+    size: int,
+    media: Format | None,
+    page: int,
+    path: str,
 ) -> Response:
     if view.root is None:
         raise HttpError(
@@ -60,14 +73,43 @@ def _catalog(
             f"the catalog has {view.pages(size)} page(s), not {page}",
             hint=f"use ?page=1 to {view.pages(size)}",
         )
-    chosen = choose_for(request, OFFERS, "the catalog", media)
-    body = view.page(page, size, chosen, path)
+    chosen = choose_for(request, CATALOG_OFFERS, "the catalog", media)
     headers = link_header(
-        *(link(with_extension(view.urls.catalog, o.extension), "alternate", o) for o in OFFERS),
+        *(link(with_extension(view.urls.catalog, o.extension), "alternate", o) for o in CATALOG_OFFERS),
         link(view.urls.void, "describedby", formats.TURTLE),
     )
     headers["Vary"] = "Accept"
+    if chosen is formats.HTML:
+        return _downloads(request, published, view, site, (page, size, path), headers)
+    body = view.page(page, size, chosen, path)
     return _rdf_response(request, published, body, chosen, ("catalog", path, page, size), headers)
+
+
+def _downloads(
+    request: Request,
+    published: Published,
+    view: CatalogView,
+    site: Site,
+    paging: tuple[int, int, str],
+    headers: dict[str, str],
+) -> Response:
+    """The catalog for people: its datasets and their files, to download, paged like the catalog."""
+    page, size, path = paging
+    content = catalog_page(view.catalog, view.root, view.datasets[(page - 1) * size : page * size])
+    body = views.render(
+        request,
+        "catalog.html",
+        site=site,
+        crumbs=[("Accueil", site.base)],
+        catalog=content,
+        page=page,
+        pages=view.pages(size),
+        pager_url=lambda n: site.catalog_page(path, n),
+        rdf=[(o.label, with_extension(site.catalog, o.extension), o.media_type) for o in OFFERS],
+        schema=data_catalog(content, site.catalog),
+    )
+    headers = {**headers, "Content-Language": "fr"}
+    return _rdf_response(request, published, body.encode("utf-8"), formats.HTML, ("catalog", page, size), headers)
 
 
 @router.api_route(
@@ -78,9 +120,10 @@ def catalog(
     published: deps.PublishedBuild,
     view: CatalogOf,
     settings: deps.AppSettings,
+    site: SiteOf,
     page: int = Query(1, ge=1, description="page number (Hydra paging)"),
 ) -> Response:
-    return _catalog(request, published, view, settings.catalog_page_size, None, page, urls.CATALOG)
+    return _catalog(request, published, view, site, settings.catalog_page_size, None, page, urls.CATALOG)
 
 
 @router.api_route(
@@ -92,12 +135,12 @@ def catalog_as(
     published: deps.PublishedBuild,
     view: CatalogOf,
     settings: deps.AppSettings,
+    site: SiteOf,
     page: int = Query(1, ge=1),
 ) -> Response:
-    media = extension_format(ext, OFFERS, view.urls.catalog)
-    return _catalog(
-        request, published, view, settings.catalog_page_size, media, page, with_extension(urls.CATALOG, ext)
-    )
+    media = extension_format(ext, CATALOG_OFFERS, view.urls.catalog)
+    path = with_extension(urls.CATALOG, ext)
+    return _catalog(request, published, view, site, settings.catalog_page_size, media, page, path)
 
 
 @router.api_route(urls.route(urls.VOID), methods=["GET", "HEAD"], summary="The VoID description of the graph")

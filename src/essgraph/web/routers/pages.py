@@ -3,7 +3,8 @@ people and as Turtle, JSON-LD, N-Triples or RDF/XML for machines, from the same 
 
 Routes (GET and HEAD)::
 
-    /                       home: the plans, their numbers, where to go next (RDF clients: 303 to /catalog)
+    /                       home: a search box, the most recent plans, where to go next (RDF clients: 303 to
+                            /catalog)
     /id/{path}              the resource {base}id/{path} (plans, sections, actions, organisations, places...)
     /graph/{path}           the named graph {base}graph/{path}, as described in the store (provenance)
     /def                    the ontology https://w3id.org/essgraph/def with all its terms; #Name anchors each
@@ -28,11 +29,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
 from essgraph import urls
-from essgraph.describe.description import describe, summaries
+from essgraph.describe.description import describe
 from essgraph.errors import HttpError
 from essgraph.rdf import formats
 from essgraph.rdf.formats import Format
-from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, iri, sparql_prefixes
+from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, iri
 from essgraph.rdf.serialize import compact_jsonld, serialize
 from essgraph.urls import with_extension
 from essgraph.web import deps
@@ -48,11 +49,14 @@ from essgraph.web.http import (
 )
 from essgraph.web.published import Published
 from essgraph.web.views import pages as views
+from essgraph.web.views.schema_org import website
+from essgraph.web.views.search import SearchIndexOf
 from essgraph.web.views.site import Site, SiteOf
 
 OFFERS = (formats.HTML, *formats.GRAPH_FORMATS)
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$")
 CACHE_CONTROL = "public, max-age=300"
+HOME_PLANS = 12  # the most recent plans on the home page; every plan is at /plans
 
 router = APIRouter(route_class=PageRoute)  # errors of pages are HTML for people first
 
@@ -61,21 +65,23 @@ router = APIRouter(route_class=PageRoute)  # errors of pages are HTML for people
 
 
 @router.api_route("/", methods=["GET", "HEAD"], summary="Home page: the plans, their numbers, where to go next")
-def home(request: Request, published: deps.PublishedBuild, site: SiteOf) -> Response:
+def home(request: Request, published: deps.PublishedBuild, site: SiteOf, index: SearchIndexOf) -> Response:
     media = choose_for(request, OFFERS, "the home page")
     if media is not formats.HTML:
         return Response(status_code=303, headers={"Location": site.catalog, "Vary": "Accept"})
     headers = {**validators(published, media.name, cache_control=CACHE_CONTROL), "Vary": "Accept"}
     if (same := unchanged(request, headers)) is not None:
         return same
-    store = published.store
-    plans = _plans(store)
-    named = [value for row in plans for value in (row["plan"], row["city"]) if value]
-    found = summaries(store, named)
-    labels = {value: found.node(ox.NamedNode(value)).label for value in named}
-    plans.sort(key=lambda row: labels[row["plan"]].lower())
+    plans, total = index.plans(sort="adopted", descending=True, size=HOME_PLANS)
     body = views.render(
-        request, "home.html", site=site, plans=plans, labels=labels, crumbs=[], manifest=published.manifest
+        request,
+        "home.html",
+        site=site,
+        plans=plans,
+        total=total,
+        crumbs=[],
+        manifest=published.manifest,
+        schema=website(site),
     )
     return _html(body, headers)
 
@@ -220,7 +226,7 @@ def answer(
     if description is None:
         raise HttpError(404, "not_found", f"nothing is published at {request.url}")
     if media is formats.HTML:
-        return _html(views.page(request, site, description, template), headers)
+        return _html(views.page(request, published, site, description, template), headers)
     if media is formats.JSONLD:
         body = compact_jsonld(description.triples, views.jsonld_context(request.app), site.context)
     else:
@@ -255,36 +261,3 @@ def _html(body: str, headers: dict) -> Response:
     return Response(
         body.encode("utf-8"), headers={**headers, "Content-Type": formats.HTML.content_type, "Content-Language": "fr"}
     )
-
-
-# -- the home page's list ----------------------------------------------------------------------------------------
-
-PLANS_QUERY = (
-    sparql_prefixes("ess", "dct")
-    + """
-SELECT ?plan ?city ?date ?actions ?organisations ?axes WHERE {
-  { SELECT ?plan (COUNT(DISTINCT ?a) AS ?actions) (COUNT(DISTINCT ?o) AS ?organisations)
-    WHERE { ?plan a ess:Plan OPTIONAL { ?a ess:inPlan ?plan OPTIONAL { ?a ess:involvedOrganisation ?o } } }
-    GROUP BY ?plan }
-  { SELECT ?plan (COUNT(DISTINCT ?x) AS ?axes) WHERE { ?plan a ess:Plan OPTIONAL { ?plan ess:hasSection ?x } }
-    GROUP BY ?plan }
-  OPTIONAL { ?plan ess:collectivite ?city }
-  OPTIONAL { ?plan ess:adoptedBy/dct:date ?date }
-} LIMIT 1000
-"""
-)
-
-
-def _plans(store: ox.Store) -> list[dict]:
-    plans: dict[str, dict] = {}
-    for row in store.query(PLANS_QUERY, use_default_graph_as_union=True):
-        plan = row["plan"].value
-        if plan in plans:
-            continue
-        plans[plan] = {
-            "plan": plan,
-            "city": row["city"].value if row["city"] else None,
-            "date": row["date"].value if row["date"] else None,
-            **{k: int(row[k].value) for k in ("actions", "organisations", "axes")},
-        }
-    return list(plans.values())

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from html import escape
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -29,12 +27,13 @@ from essgraph.sparql.guard import check_query
 from essgraph.sparql.lexer import QueryInfo
 from essgraph.sparql.named import load_named_queries
 from essgraph.web import deps
-from essgraph.web.http import choose, link, link_header, unchanged, validators
+from essgraph.web.http import choose, link, link_header, query_values, unchanged, validators
 from essgraph.web.live import Live
 from essgraph.web.published import Published
 from essgraph.web.relay import RelayResponse
 from essgraph.web.sparql_protocol import parse_request
 from essgraph.web.views import sparql_pages as pages
+from essgraph.web.views.site import Site, SiteOf
 
 router = APIRouter()
 SD_OFFERS = (*formats.GRAPH_FORMATS, formats.HTML)  # RDF clients first: the description, else the page
@@ -84,7 +83,7 @@ def _validators(published: Published, settings: Settings, *parts: object) -> dic
     return {**validators(published, settings.max_result_rows, *parts, cache_control=CACHE_CONTROL), "Vary": "Accept"}
 
 
-def _job(settings: Settings, query: str, media: formats.Format, info: QueryInfo, **dataset_or_bindings) -> Job:
+def query_job(settings: Settings, query: str, media: formats.Format, info: QueryInfo, **dataset_or_bindings) -> Job:
     """A query to run with the server's caps (rows, bytes); the default graph is the union of the named graphs unless
     the query has its own FROM; relative IRIs resolve against the endpoint."""
     return Job(
@@ -98,7 +97,7 @@ def _job(settings: Settings, query: str, media: formats.Format, info: QueryInfo,
     )
 
 
-async def _start(request: Request, live: Live, engine: QueryEngine | None, job: Job) -> Reply:
+async def start_query(request: Request, live: Live, engine: QueryEngine | None, job: Job) -> Reply:
     """Run ``job`` on the request's build once admitted (fairly: see sparql.admission); the answer, still held
     by its worker, is relayed by :class:`RelayResponse` (or read whole with ``read()``, then closed)."""
     if engine is None:
@@ -107,9 +106,10 @@ async def _start(request: Request, live: Live, engine: QueryEngine | None, job: 
     return await live.admission.start(engine, job, client)
 
 
-def _query_page(settings: Settings) -> Response:
+def _query_page(request: Request, site: Site, settings: Settings) -> Response:
     return HTMLResponse(
-        pages.query_page(settings.query_timeout_s, settings.max_result_rows), headers={"Vary": "Accept"}
+        pages.query_page(request, site, settings.query_timeout_s, settings.max_result_rows),
+        headers={"Vary": "Accept"},
     )
 
 
@@ -125,6 +125,7 @@ async def sparql(
     published: deps.PublishedBuild,
     engine: deps.Engine,
     live: deps.LiveHolder,
+    site: SiteOf,
 ) -> Response:
     query_string = request.scope.get("query_string", b"")
     if len(query_string) > settings.max_request_bytes:
@@ -133,31 +134,31 @@ async def sparql(
     req = parse_request(request.method, query_string, request.headers.get("content-type"), body)
     accept = request.headers.get("accept")
     if req.query is None:
-        return _describe(request, settings, published, req.format, accept)
+        return _describe(request, settings, published, site, req.format, accept)
     info = check_query(req.query)
     offers = offers_for(info)
     if request.method != "POST":
         offers += (formats.HTML,)  # a browser following a link to a query gets the query page, which runs it
     media = choose(req.format, accept, offers, f"the result of this {info.form or 'SPARQL'} query")
     if media is formats.HTML:
-        return _query_page(settings)
+        return _query_page(request, site, settings)
     dataset = (req.default_graphs, req.named_graphs) if req.has_dataset else (None, None)
     headers = {"Vary": "Accept"}
     if request.method != "POST":
         headers = _validators(published, settings, req.query, dataset, media.name)
         if (same := unchanged(request, headers)) is not None:
             return same
-    job = _job(settings, req.query, media, info, default_graphs=dataset[0], named_graphs=dataset[1])
-    return RelayResponse(await _start(request, live, engine, job), media.content_type, headers)
+    job = query_job(settings, req.query, media, info, default_graphs=dataset[0], named_graphs=dataset[1])
+    return RelayResponse(await start_query(request, live, engine, job), media.content_type, headers)
 
 
 def _describe(
-    request: Request, settings: Settings, published: Published, fmt: str | None, accept: str | None
+    request: Request, settings: Settings, published: Published, site: Site, fmt: str | None, accept: str | None
 ) -> Response:
     """No query: the service description for RDF clients, the query page for browsers."""
     media = choose(fmt, accept, SD_OFFERS, "the service description")
     if media is formats.HTML:
-        return _query_page(settings)
+        return _query_page(request, site, settings)
     headers = {
         **_validators(published, settings, "service-description", media.name),
         **link_header(*(link(f"{urls.SPARQL}?format={o.name}", "alternate", o) for o in SD_OFFERS)),
@@ -181,30 +182,12 @@ async def static(name: str) -> Response:
 
 
 @router.api_route(urls.route(urls.QUERIES), methods=["GET", "HEAD"], summary="The canned queries")
-async def query_list(request: Request, queries: deps.NamedQueries) -> Response:
-    fmt = dict(parse_qsl(request.url.query)).get("format")
+async def query_list(request: Request, queries: deps.NamedQueries, site: SiteOf) -> Response:
+    fmt = next(iter(query_values(request).get("format", [])), None)
     media = choose(fmt, request.headers.get("accept"), (formats.JSON, formats.HTML), "the list of queries")
     if media is formats.HTML:
-        return HTMLResponse(pages.query_list_page(queries), headers={"Vary": "Accept"})
+        return HTMLResponse(pages.query_list_page(request, site, queries), headers={"Vary": "Accept"})
     return JSONResponse(pages.query_list_json(queries), headers={"Vary": "Accept"})
-
-
-def _request_values(request: Request) -> dict[str, str]:
-    values: dict[str, str] = {}
-    try:
-        pairs = parse_qsl(
-            request.scope.get("query_string", b"").decode("latin-1"),
-            keep_blank_values=True,
-            encoding="utf-8",
-            errors="strict",
-        )
-    except UnicodeDecodeError:
-        raise HttpError(400, "bad_encoding", "the URL query string is not UTF-8 once percent-decoded") from None
-    for key, value in pairs:
-        if key in values:
-            raise HttpError(400, "repeated_parameter", f"the parameter {key} is given more than once")
-        values[key] = value
-    return values
 
 
 @router.api_route(urls.route(urls.QUERIES) + "/{name}", methods=["GET", "HEAD"], summary="Run a canned query")
@@ -216,6 +199,7 @@ async def canned_query(
     engine: deps.Engine,
     queries: deps.NamedQueries,
     live: deps.LiveHolder,
+    site: SiteOf,
 ) -> Response:
     query = queries.get(name)
     if query is None:
@@ -225,7 +209,7 @@ async def canned_query(
             f"there is no canned query named {name!r}",
             f"the list of canned queries is at {urls.route(urls.QUERIES)}",
         )
-    values = _request_values(request)
+    values = {name: given[0] for name, given in query_values(request).items()}
     fmt = values.pop("format", None)
     info = check_query(query.text)
     offers = offers_for(info) + (formats.HTML,)
@@ -237,11 +221,11 @@ async def canned_query(
             raise
         # a person gets the form back: to fill in (nothing given yet) or to correct (with what was wrong)
         note = (
-            "Fill in the parameters, then run the query."
+            "Renseignez les paramètres, puis lancez la requête."
             if not values
             else exc.message + (f" ({exc.hint})" if exc.hint else "")
         )
-        page = pages.canned_query_page(query, values, f'<p class="error">{escape(note)}</p>', [])
+        page = pages.canned_query_page(request, site, query, values, None, [], note)
         return HTMLResponse(page, status_code=200 if not values else 400, headers={"Vary": "Accept"})
     substitutions = tuple(sorted((var.value, term) for var, term in bindings.items()))
     graph = info.returns_graph
@@ -249,8 +233,8 @@ async def canned_query(
     headers = _validators(published, settings, "canned", name, query.text, sorted(values.items()), media.name)
     if (same := unchanged(request, headers)) is not None:
         return same
-    job = _job(settings, query.text, wanted, info, substitutions=substitutions)
-    reply = await _start(request, live, engine, job)
+    job = query_job(settings, query.text, wanted, info, substitutions=substitutions)
+    reply = await start_query(request, live, engine, job)
     if media is not formats.HTML:
         return RelayResponse(reply, media.content_type, headers)
     try:
@@ -265,8 +249,8 @@ async def canned_query(
     finally:
         reply.close()
     if graph:
-        table = f'<pre class="sparql">{escape(answer.body.decode("utf-8"))}</pre>'
+        table = pages.graph_text(answer.body)
     else:  # up to max_result_rows rows: rendered off the event loop
         table = await asyncio.to_thread(lambda: pages.results_table(json.loads(answer.body)))
     names = [o.name for o in offers_for(info)]
-    return HTMLResponse(pages.canned_query_page(query, values, table, names), headers=headers)
+    return HTMLResponse(pages.canned_query_page(request, site, query, values, table, names), headers=headers)

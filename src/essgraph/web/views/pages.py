@@ -1,6 +1,7 @@
 """What the pages show: the Jinja2 environment (autoescaped, with the French formatting filters of
 :mod:`essgraph.web.views.french`), the template of each rdf:type, breadcrumbs, the ontology page's groups; the
-addresses come from :mod:`essgraph.web.views.site`, the schema.org JSON-LD from :mod:`essgraph.web.views.schema_org`."""
+addresses come from :mod:`essgraph.web.views.site`, the schema.org JSON-LD from :mod:`essgraph.web.views.schema_org`,
+a concept's counts per plan from the search index (:mod:`essgraph.web.views.search`)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from essgraph import __version__
 from essgraph.describe.description import Description
 from essgraph.describe.node import Node, parent
 from essgraph.rdf.namespaces import ESS, curie, iri
+from essgraph.web.published import Published
 from essgraph.web.views.french import fr_date, fr_duration, fr_number, plural, quantity_text, show
 from essgraph.web.views.schema_org import json_script, schema_org
+from essgraph.web.views.search import concept_counts, search_index
 from essgraph.web.views.site import Site
 
 HERE = Path(__file__).parent.parent
@@ -87,11 +90,13 @@ def template_for(node: Node) -> str:
     return next((name for kind, name in TEMPLATE_BY_TYPE if node.has_type(kind)), "resource.html")
 
 
-def page(request: Request, where: Site, d: Description, template: str | None = None) -> str:
+def page(request: Request, published: Published, where: Site, d: Description, template: str | None = None) -> str:
     node = d.node()
     template = template or template_for(node)
     crumbs = breadcrumbs(node, where)
-    extra = {"groups": vocabulary_groups(d)} if template == "ontology.html" else {}
+    extra: dict = {"groups": vocabulary_groups(d)} if template == "ontology.html" else {}
+    if template == "concept.html":  # a lever, a field...: how many actions of each plan have it
+        extra["per_plan"] = concept_counts(search_index(published), where, node)
     return render(
         request,
         template,

@@ -1,5 +1,7 @@
-"""HTML for people: the query page (static, with its settings injected), the list of canned queries, and one
-canned query with its parameters form and its results as a table. Every value is escaped."""
+"""HTML for people, in French with the site's header (Jinja templates extending ``base.html``): the query page (its
+settings given to sparql.js), the list of canned queries, and one canned query with its parameters form and its
+results as a table. Every value is escaped; the queries' own titles and descriptions (``queries/*.rq`` headers) are
+in English, like the rest of the code, and marked so (``lang="en"``)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,15 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlencode
 
+from fastapi import Request
+from markupsafe import Markup
+
 from essgraph import urls
 from essgraph.rdf import formats
 from essgraph.rdf.namespaces import PREFIXES, sparql_prefixes
 from essgraph.sparql.named import NamedQuery
+from essgraph.web.views import pages as views
+from essgraph.web.views.site import Site
 
 STATIC_FILES = {"sparql.css": "text/css; charset=utf-8", "sparql.js": "text/javascript; charset=utf-8"}
 DEFAULT_QUERY = (
@@ -41,49 +48,40 @@ def _download(f: formats.Format) -> tuple[str, str, str]:
     return f.name, f.label if f.rdf else f.name.upper(), f.extension
 
 
-def query_page(timeout_s: float, max_rows: int) -> str:
+def _crumbs(site: Site, *more: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Accueil", site.base), *more]
+
+
+def query_page(request: Request, site: Site, timeout_s: float, max_rows: int) -> str:
+    """The query page: the editor, the example queries, the results (sparql.js runs the queries)."""
     config = {
-        "endpoint": urls.SPARQL,
-        "queries": urls.QUERIES,
+        "endpoint": site.sparql,
+        "queries": site.queries,
         "prefixes": PREFIXES,
         "default_query": DEFAULT_QUERY,
         "timeout_s": timeout_s,
         "max_rows": max_rows,
         "downloads": {kind: [_download(f) for f in shown] for kind, shown in DOWNLOADS.items()},
     }
-    data = json.dumps(config).replace("<", "\\u003c")  # cannot close the <script> element
-    page = static_file("index.html").decode("utf-8")
-    for name, value in (
-        ("CONFIG", data),
-        ("STATIC", urls.SPARQL_STATIC),
-        ("SPARQL", urls.SPARQL),
-        ("QUERIES", urls.QUERIES),
-    ):
-        page = page.replace(f"__ESSGRAPH_{name}__", value)
-    return page
-
-
-def _page(title: str, root: str, body: str) -> str:
-    return (
-        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)} · essgraph</title>\n"
-        f'<link rel="stylesheet" href="{root}{urls.SPARQL_STATIC}sparql.css">\n</head>\n<body>\n{body}\n</body>\n</html>\n'
+    return views.render(
+        request,
+        "sparql.html",
+        site=site,
+        crumbs=_crumbs(site),
+        config=config,
+        timeout_s=timeout_s,
+        max_rows=max_rows,
     )
 
 
-def query_list_page(queries: dict[str, NamedQuery]) -> str:
-    items = "\n".join(
-        f'<li><a href="{urls.QUERIES}/{escape(q.name)}">{escape(q.title)}</a>'
-        f"{' — ' + escape(q.description) if q.description else ''}</li>"
-        for q in queries.values()
+def query_list_page(request: Request, site: Site, queries: dict[str, NamedQuery]) -> str:
+    return views.render(
+        request,
+        "queries.html",
+        site=site,
+        crumbs=_crumbs(site, ("SPARQL", site.sparql)),
+        queries=list(queries.values()),
     )
-    body = (
-        f"<header><h1>Canned queries</h1><p>Each query answers in HTML, JSON and CSV at its own URL. "
-        f'<a href="{urls.SPARQL}">Write your own query</a>.</p></header>\n<main>\n'
-        f"<ul>{items or '<li>No query is published yet.</li>'}</ul>\n</main>"
-    )
-    return _page("Canned queries", "", body)
 
 
 def query_list_json(queries: dict[str, NamedQuery]) -> dict:
@@ -125,9 +123,10 @@ def _term(term: dict | None) -> str:
     return value
 
 
-def results_table(data: dict) -> str:
+def results_table(data: dict) -> Markup:
+    """A SPARQL JSON result as an HTML table (every value escaped)."""
     if "boolean" in data:
-        return f'<p class="boolean">{"true" if data["boolean"] else "false"}</p>'
+        return Markup(f'<p class="boolean">{"vrai" if data["boolean"] else "faux"}</p>')
     names = data["head"]["vars"]
     head = "".join(f'<th scope="col">{escape(v)}</th>' for v in names)
     rows = "\n".join(
@@ -135,37 +134,38 @@ def results_table(data: dict) -> str:
         for i, b in enumerate(data["results"]["bindings"], 1)
     )
     count = len(data["results"]["bindings"])
-    return (
-        f"<p>{count} row{'s' if count != 1 else ''}</p>\n"
-        f'<div class="output"><table><thead><tr><th>#</th>{head}</tr></thead>\n<tbody>{rows}</tbody></table></div>'
+    return Markup(
+        f"<p>{count} ligne{'s' if count > 1 else ''}</p>\n"
+        f'<div class="output"><table><caption class="visually-hidden">Résultats</caption><thead><tr>'
+        f'<th scope="col">#</th>{head}</tr></thead>\n<tbody>{rows}</tbody></table></div>'
     )
 
 
-def canned_query_page(query: NamedQuery, values: dict[str, str], results_html: str, formats: list[str]) -> str:
-    inputs = "\n".join(
-        f'<label for="p-{escape(p.name)}">{escape(p.name)} ({escape(p.type)}{", required" if p.required else ""})'
-        f'</label><input id="p-{escape(p.name)}" name="{escape(p.name)}" value="{escape(values.get(p.name, ""))}" '
-        f'placeholder="{escape(p.example)}"{" required" if p.required else ""}>'
-        f"{'<small> ' + escape(p.description) + '</small>' if p.description else ''}"
-        for p in query.params
+def graph_text(body: bytes) -> Markup:
+    """A CONSTRUCT or DESCRIBE answer (Turtle) shown as text."""
+    return Markup(f'<pre class="sparql">{escape(body.decode("utf-8"))}</pre>')
+
+
+def canned_query_page(
+    request: Request,
+    site: Site,
+    query: NamedQuery,
+    values: dict[str, str],
+    results: Markup | None,
+    names: list[str],
+    note: str | None = None,
+) -> str:
+    """One canned query: its parameters form, its results (or what is wrong), its downloads and its text."""
+    downloads = [(f.upper(), f"{query.name}?" + urlencode({**values, "format": f})) for f in names]
+    return views.render(
+        request,
+        "query.html",
+        site=site,
+        query=query,
+        values=values,
+        results=results,
+        note=note,
+        downloads=downloads,
+        editor=f"{site.sparql}?" + urlencode({"query": query.text}),
+        crumbs=_crumbs(site, ("SPARQL", site.sparql), ("Requêtes", site.queries)),
     )
-    form = (
-        (
-            f'<form class="params" method="get" action="{escape(query.name)}">{inputs}'
-            f'<p><button type="submit">Run</button></p></form>'
-        )
-        if query.params
-        else ""
-    )
-    links = " ".join(
-        f'<a href="{escape(query.name)}?{escape(urlencode({**values, "format": f}))}">{f.upper()}</a>' for f in formats
-    )
-    downloads = f"<p>Download: {links}</p>" if formats else ""
-    editor = f"../{urls.SPARQL}?" + urlencode({"query": query.text})
-    body = (
-        f"<header><h1>{escape(query.title)}</h1><p>{escape(query.description)}</p>"
-        f'<p><a href="../{urls.QUERIES}">All canned queries</a> · <a href="{escape(editor)}">Open in the query editor</a>'
-        f"</p></header>\n<main>\n{form}\n<section><h2>Results</h2>{downloads}\n{results_html}"
-        f'</section>\n<section><h2>Query</h2><pre class="sparql">{escape(query.text)}</pre></section>\n</main>'
-    )
-    return _page(query.title, "../", body)

@@ -87,11 +87,15 @@
     downloads.replaceChildren();
     // [format name, label, file extension] of each format, from the server's format registry
     const formats = kind === "graph" ? config.downloads.graph : config.downloads.results;
-    downloads.append("Download: ");
+    downloads.append("Télécharger : ");
     for (const [name, label, extension] of formats) {
       const params = new URLSearchParams({ query, format: name });
       downloads.append(el("a", { href: config.endpoint + "?" + params, download: "results." + extension }, label), " ");
     }
+  }
+
+  function plural(n, word) {
+    return n.toLocaleString("fr") + " " + word + (n > 1 ? "s" : "");
   }
 
   function showError(message) {
@@ -107,7 +111,7 @@
     output.replaceChildren();
     downloads.replaceChildren();
     runButton.disabled = true;
-    status.textContent = "Running…";
+    status.textContent = "Requête en cours…";
     history.replaceState(null, "", "?" + new URLSearchParams({ query }));
     const started = performance.now();
     try {
@@ -120,35 +124,35 @@
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const type = response.headers.get("Content-Type") || "";
       if (!response.ok) {
-        let message = "Error " + response.status;
+        let message = "Erreur " + response.status;
         try {
           const body = await response.json();
-          message = body.error.message + (body.error.hint ? "\nHint: " + body.error.hint : "");
+          message = body.error.message + (body.error.hint ? "\nConseil : " + body.error.hint : "");
         } catch (e) { /* not our JSON error body */ }
         showError(message);
-        status.textContent = "Failed after " + seconds + " s";
+        status.textContent = "Échec après " + seconds.replace(".", ",") + " s";
         return;
       }
       if (type.startsWith("application/n-triples")) {
         const triples = parseNTriples(await response.text());
-        output.append(table(["subject", "predicate", "object"], triples.map((t) => t.map(termNode))));
+        output.append(table(["sujet", "prédicat", "objet"], triples.map((t) => t.map(termNode))));
         setDownloads(query, "graph");
-        status.textContent = triples.length + " triple(s) in " + seconds + " s";
+        status.textContent = plural(triples.length, "triplet") + " en " + seconds.replace(".", ",") + " s";
         return;
       }
       const data = await response.json();
       setDownloads(query, "results");
       if ("boolean" in data) {
-        output.append(el("p", { class: "boolean" }, String(data.boolean)));
-        status.textContent = "Answered in " + seconds + " s";
+        output.append(el("p", { class: "boolean" }, data.boolean ? "vrai" : "faux"));
+        status.textContent = "Réponse en " + seconds.replace(".", ",") + " s";
         return;
       }
       const vars = data.head.vars;
       const rows = data.results.bindings.map((b) => vars.map((v) => termNode(b[v])));
       output.append(table(vars, rows));
-      status.textContent = rows.length + " row(s) in " + seconds + " s";
+      status.textContent = plural(rows.length, "ligne") + " en " + seconds.replace(".", ",") + " s";
     } catch (e) {
-      showError("The request failed: " + e.message);
+      showError("La requête a échoué : " + e.message);
       status.textContent = "";
     } finally {
       runButton.disabled = false;
@@ -161,7 +165,7 @@
       const list = (await response.json()).queries || [];
       $("examples-empty").hidden = list.length > 0;
       for (const q of list) {
-        const button = el("button", { type: "button", title: q.description || q.title, "data-name": q.name }, q.title);
+        const button = el("button", { type: "button", lang: "en", title: q.description || q.title, "data-name": q.name }, q.title);
         button.addEventListener("click", () => { editor.value = q.sparql; editor.focus(); run(); });
         $("example-list").append(el("li", {}, button));
       }
@@ -174,8 +178,6 @@
   editor.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
   });
-  $("limits").textContent = "Each query may run " + config.timeout_s + " s and return " +
-    Number(config.max_rows).toLocaleString("en") + " results.";
   const fromUrl = new URLSearchParams(location.search).get("query");
   editor.value = fromUrl || config.default_query;
   loadExamples();
