@@ -17,11 +17,23 @@ RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def children(pid: int) -> list[int]:
+    """The living child processes of ``pid``: a killed child stays listed as a zombie until its parent reaps it
+    (the zygote reaps when it next wakes), but it is dead."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
-            return [int(p) for p in handle.read().split()]
+            listed = [int(p) for p in handle.read().split()]
     except FileNotFoundError:
         return []
+    return [child for child in listed if _state(child) not in ("Z", "X", None)]
+
+
+def _state(pid: int) -> str | None:
+    """The process state letter of ``pid`` (R, S, Z...), None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return None
 
 
 def worker_pids(server: Server) -> set[int]:
