@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from essgraph.errors import StoreError
-from essgraph.search.french import fold, singular, terms
+from essgraph.search.french import fold, singular, term, terms, words
 from essgraph.search.index import INDEX_FILE, index_path
 from essgraph.search.query import SearchIndex, fts_expression
 from support.projects import base_of
@@ -52,6 +52,17 @@ def test_accents_case_and_ligatures_are_folded():
     assert fold("Économie ŒUVRE Île") == "economie oeuvre ile"
     assert terms("Les Jardins partagés de l'Économie") == ["jardin", "partage", "economie"]
     assert terms("vélos") == terms("VELO") == ["velo"]
+
+
+@pytest.mark.parametrize("text", [
+    "Les Jardins\u00a0partagés de l'Économie", "Œuvres  d’art\tet\nbureaux", "e\u0301cole au-dessus",
+    "½ budget: 12 000\u202f€ (2021–2026)", "İstanbul ﬁnancement", "",
+])
+def test_terms_are_those_of_the_whole_text_folded_at_once(text):
+    """terms() cuts at white space and remembers each piece's terms: the same terms as folding the whole text."""
+    whole = [t for t in (term(w) for w in words(text)) if t]
+    assert terms(text) == whole
+    assert terms(text) == whole  # a second time, from what was remembered
 
 
 @pytest.mark.parametrize("query, expression", [

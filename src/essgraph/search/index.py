@@ -93,21 +93,25 @@ def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overvi
     plan_keys = {iri: key_of("plan", iri, base) for iri in overview}
     plan_titles = {iri: (row["title"] or labels.get(iri, (iri,))[0]) for iri, row in overview.items()}
     ordered = sorted(docs.values(), key=lambda d: _sort_key(d, plan_titles))
-    value_ids: dict[tuple[str, str], int] = {}
+    value_ids: dict[tuple[str, str], int] = {}  # by (facet, key)
+    known: dict[tuple[str, str], int] = {}  # by (facet, raw value): the same value for thousands of documents
     value_rows: list[list] = []
     links: list[tuple[int, int]] = []
     for doc_id, doc in enumerate(ordered, 1):
         for facet, raw in sorted(doc.values):
-            if facet in RESOURCE_FACETS:
-                label, identifier = labels.get(raw, (raw, None))
-                key, iri = key_of(facet, raw, base, identifier), raw
-            else:
-                key, iri = raw, None
-                label = {"type": KINDS, "has": FLAGS}.get(facet, {}).get(raw, raw)
-            ident = value_ids.get((facet, key))
+            ident = known.get((facet, raw))
             if ident is None:
-                ident = value_ids[(facet, key)] = len(value_ids) + 1
-                value_rows.append([ident, facet, key, label, iri, 0])
+                if facet in RESOURCE_FACETS:
+                    label, identifier = labels.get(raw, (raw, None))
+                    key, iri = key_of(facet, raw, base, identifier), raw
+                else:
+                    key, iri = raw, None
+                    label = {"type": KINDS, "has": FLAGS}.get(facet, {}).get(raw, raw)
+                ident = value_ids.get((facet, key))
+                if ident is None:
+                    ident = value_ids[(facet, key)] = len(value_ids) + 1
+                    value_rows.append([ident, facet, key, label, iri, 0])
+                known[(facet, raw)] = ident
             value_rows[ident - 1][5] += 1
             links.append((ident, doc_id))
     db.executemany(
