@@ -140,6 +140,34 @@ def test_the_calendar_counts_actions_per_year_and_horizon(comparison):
     assert rows["Moyen terme"] == {SM: 2, CV: 1} and rows["Court terme"] == {SM: 3, VM: 1}
 
 
+def test_organisation_types_count_the_distinct_organisations_involved(comparison):
+    """From the fixtures' involvements (prov:agent) and the types in the reference files. Valmont: Mission ESS and
+    Service des achats (service municipal; 1.1, 1.2, 2.2), RTES and CRESS (réseau; 1.1, 1.2), the bicycle workshop,
+    FUB and the épicerie (association; 2.1, 2.2), Pôle emploi (établissement public; 1.2). Clairval: Service vie
+    locale and Service des achats (service municipal), RTES and CRESS (réseau), FUB and the Ressourcerie
+    (association)."""
+    rows = table(comparison, "types-organisations", by="iri")
+    kind = "https://w3id.org/essgraph/def/organisation-type/"
+    columns = {t: {k: v for k, v in rows[kind + t].items() if k != SM} for t in
+               ("service-municipal", "reseau", "association", "etablissement-public")}
+    assert columns == {"service-municipal": {VM: 2, CV: 2}, "reseau": {VM: 2, CV: 2}, "association": {VM: 3, CV: 2},
+                       "etablissement-public": {VM: 1}}
+    assert {r.unit for r in section(comparison, "types-organisations").rows} == {"organisations"}
+
+
+def test_sdg_targets_count_the_actions_that_serve_them(comparison):
+    """The fixtures' classification files: Valmont 1.1 -> 17.17, 1.2 -> 8.5 and 12.7, 2.1 -> 11.2, 2.2 -> 12.3;
+    Clairval 1.1 -> 11.7, 1.2 -> 12.7 and 2.4, 2.1 -> 11.2, 2.2 -> 12.5. Rows are in the targets' order."""
+    rows = section(comparison, "odd").rows
+    by_target = {r.iri.rsplit("/", 1)[1]: {k: c.value for k, c in r.cells.items() if k != SM} for r in rows}
+    assert {t: c for t, c in by_target.items() if c} == {
+        "17.17": {VM: 1}, "8.5": {VM: 1}, "12.7": {VM: 1, CV: 1}, "11.2": {VM: 1, CV: 1}, "12.3": {VM: 1},
+        "11.7": {CV: 1}, "2.4": {CV: 1}, "12.5": {CV: 1}}
+    order = [tuple(int(n) for n in r.iri.rsplit("/", 1)[1].split(".")) for r in rows]
+    assert order == sorted(order)
+    assert next(r for r in rows if r.iri.endswith("/12.7")).label.startswith("12.7 — ")
+
+
 def test_quality_notes(comparison):
     rows = table(comparison, "qualite")
     assert rows["Indicateur manquant"] == {SM: 1, CV: 1}    # Saint-Maur 2.11, Clairval 2.2
