@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from essgraph import __version__, urls
 from essgraph.settings import Settings
 from essgraph.web import errors
+from essgraph.web.cache import Answers, ResponseCache
 from essgraph.web.http import Cors
 from essgraph.web.live import HoldBuild, Live
 from essgraph.web.published import Published, open_published
@@ -39,6 +40,8 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         published = Published(published.build, published.store, published.mode)
     app.state.live = Live(settings, published) if published is not None else Live.open(settings)
     errors.install(app)
+    app.state.answers = Answers(settings.response_cache_mib << 20)
+    app.add_middleware(ResponseCache, answers=app.state.answers)  # answers kept per build (inside HoldBuild)
     app.add_middleware(HoldBuild)  # the request's build, held until its last byte is sent
     app.add_middleware(Cors)
     app.include_router(health.router)

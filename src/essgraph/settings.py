@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         description="Most datasets on one page of the DCAT-AP catalog (/catalog); more are paged with Hydra (?page=2, hydra:next).",
     )
 
+    response_cache_mib: int = Field(
+        128,
+        ge=0,
+        le=65_536,
+        description="Memory for the answers kept per build (pages, Turtle/JSON-LD descriptions, catalog, VoID), in MiB, per server process; dropped when another build goes live (0: nothing kept).",
+    )
+
     @field_validator("base_iri")
     @classmethod
     def _check_base(cls, value: str) -> str:

@@ -26,6 +26,7 @@ from essgraph.rdf import formats
 from essgraph.rdf.formats import Format
 from essgraph.urls import with_extension
 from essgraph.web import deps
+from essgraph.web.cache import per_build
 from essgraph.web.http import choose_for, content_tag, extension_format, link, link_header, unchanged, validators
 from essgraph.web.published import Published
 from essgraph.web.views import pages as views
@@ -115,6 +116,7 @@ def _downloads(
 @router.api_route(
     urls.route(urls.CATALOG), methods=["GET", "HEAD"], summary="The DCAT-AP 3 catalog (by Accept; Hydra paging)"
 )
+@per_build
 def catalog(
     request: Request,
     published: deps.PublishedBuild,
@@ -129,6 +131,7 @@ def catalog(
 @router.api_route(
     urls.route(urls.CATALOG) + ".{ext}", methods=["GET", "HEAD"], summary="The DCAT-AP 3 catalog in one format"
 )
+@per_build
 def catalog_as(
     request: Request,
     ext: str,
@@ -144,6 +147,7 @@ def catalog_as(
 
 
 @router.api_route(urls.route(urls.VOID), methods=["GET", "HEAD"], summary="The VoID description of the graph")
+@per_build
 def void(request: Request, published: deps.PublishedBuild, view: CatalogOf) -> Response:
     media = choose_for(request, OFFERS, "the VoID description")
     if not view.void:

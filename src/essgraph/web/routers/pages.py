@@ -37,6 +37,7 @@ from essgraph.rdf.namespaces import ESS, ESS_SCHEMES, iri
 from essgraph.rdf.serialize import compact_jsonld, serialize
 from essgraph.urls import with_extension
 from essgraph.web import deps
+from essgraph.web.cache import per_build
 from essgraph.web.http import (
     PageRoute,
     choose_for,
@@ -65,6 +66,7 @@ router = APIRouter(route_class=PageRoute)  # errors of pages are HTML for people
 
 
 @router.api_route("/", methods=["GET", "HEAD"], summary="Home page: the plans, their numbers, where to go next")
+@per_build
 def home(request: Request, published: deps.PublishedBuild, site: SiteOf, index: SearchIndexOf) -> Response:
     media = choose_for(request, OFFERS, "the home page")
     if media is not formats.HTML:
@@ -89,6 +91,7 @@ def home(request: Request, published: deps.PublishedBuild, site: SiteOf, index: 
 @router.api_route(
     urls.route(urls.ID) + "/{path:path}", methods=["GET", "HEAD"], summary="A resource of the published plans"
 )
+@per_build
 def resource(request: Request, path: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(site(urls.ID), path))
 
@@ -98,6 +101,7 @@ def resource(request: Request, path: str, published: deps.PublishedBuild, site: 
     methods=["GET", "HEAD"],
     summary="A named graph: its size, title, provenance",
 )
+@per_build
 def graph(request: Request, path: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(site(urls.GRAPH), path), facts=graph_facts)
 
@@ -123,6 +127,7 @@ def graph_facts(published: Published, value: str) -> tuple[ox.Triple, ...]:
 
 
 @router.api_route(urls.route(urls.DEF), methods=["GET", "HEAD"], summary="The essgraph ontology and all its terms")
+@per_build
 def vocabulary(request: Request, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return _vocabulary(request, published, site, None)
 
@@ -130,6 +135,7 @@ def vocabulary(request: Request, published: deps.PublishedBuild, site: SiteOf) -
 @router.api_route(
     urls.route(urls.DEF) + ".{ext}", methods=["GET", "HEAD"], summary="The essgraph ontology in one format"
 )
+@per_build
 def vocabulary_as(request: Request, ext: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return _vocabulary(request, published, site, extension_format(ext, OFFERS, site.ontology))
 
@@ -137,6 +143,7 @@ def vocabulary_as(request: Request, ext: str, published: deps.PublishedBuild, si
 @router.api_route(
     urls.route(urls.DEF_TERM) + "/{name}", methods=["GET", "HEAD"], summary="A term of the essgraph ontology"
 )
+@per_build
 def term(request: Request, name: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(ESS, name))
 
@@ -144,6 +151,7 @@ def term(request: Request, name: str, published: deps.PublishedBuild, site: Site
 @router.api_route(
     urls.route(urls.DEF) + "/{path:path}", methods=["GET", "HEAD"], summary="A concept scheme or a concept"
 )
+@per_build
 def definition(request: Request, path: str, published: deps.PublishedBuild, site: SiteOf) -> Response:
     return answer(request, published, site, candidates(ESS_SCHEMES, path) if path.count("/") <= 1 else [])
 
@@ -151,6 +159,7 @@ def definition(request: Request, path: str, published: deps.PublishedBuild, site
 @router.api_route(
     urls.route(urls.CONTEXT), methods=["GET", "HEAD"], summary="The JSON-LD @context of the JSON-LD answers"
 )
+@per_build
 def context(request: Request) -> Response:
     data = views.CONTEXT_FILE.read_bytes()
     headers = {"ETag": content_tag(hashlib.sha256(data).hexdigest()), "Cache-Control": "public, max-age=86400"}
