@@ -54,9 +54,9 @@ def write_atomically(path: Path, data: bytes, sync: bool = True) -> Path:
     return path
 
 
-def gzip_file(source: Path, target: Path) -> Path:
-    """``source`` compressed into ``target``, atomically."""
-    with open(source, "rb") as raw, atomic_write(target, compress=True) as zipped:
+def gzip_file(source: Path, target: Path, sync: bool = True) -> Path:
+    """``source`` compressed into ``target``, atomically (``sync`` as for :func:`atomic_write`)."""
+    with open(source, "rb") as raw, atomic_write(target, compress=True, sync=sync) as zipped:
         shutil.copyfileobj(raw, zipped, 1 << 20)
     return target
 

@@ -82,10 +82,13 @@ def _no_loading(url: str, options=None):
     )
 
 
-def export_to_file(store: ox.Store, fmt: Format, path: Path, compress: bool = False, graph: str | None = None) -> Path:
-    """Write a dump to ``path`` atomically; with ``compress`` the file is gzipped (``.gz`` appended if missing)."""
+def export_to_file(
+    store: ox.Store, fmt: Format, path: Path, compress: bool = False, graph: str | None = None, sync: bool = True
+) -> Path:
+    """Write a dump to ``path`` atomically; with ``compress`` the file is gzipped (``.gz`` appended if missing);
+    ``sync`` as for :func:`essgraph.files.atomic_write`."""
     if compress and path.suffix != ".gz":
         path = path.with_name(path.name + ".gz")
-    with atomic_write(path, compress=compress) as out:
+    with atomic_write(path, compress=compress, sync=sync) as out:
         write_dump(store, fmt, out, graph)
     return path
