@@ -9,6 +9,9 @@ data and shapes, then measures, each in a fresh process:
 * ``rebuild-1``: ``essgraph build`` after one plan changed (only that plan is validated and reloaded);
 * ``rebuild-0``: ``essgraph build`` with nothing changed;
 * ``load``: opening the built store and loading every quad into an in-memory store (what a server does);
+* peer ``oxigraph load``: pyoxigraph alone parsing every file of the project and bulk-loading it into an on-disk
+  store, each file into its named graph (no validation, no dumps, catalog, VoID or search index): the floor a build
+  is compared with ("vs oxigraph load": the build's time as a multiple of it);
 * peer ``build, pySHACL``: the same build with ``--shacl-engine pyshacl`` (the reference SHACL implementation);
 * peer ``rdflib+pySHACL`` (1 plan by default: it is very slow): rdflib parses every file into one graph and pySHACL
   validates it once, SHACL-SPARQL constraints included.
@@ -39,6 +42,21 @@ build = StoreDir(__import__('pathlib').Path(sys.argv[1])).require_current()
 mem = ox.Store()
 mem.bulk_extend(build.open().quads_for_pattern(None, None, None, None))
 print(len(mem))
+"""
+
+OXIGRAPH_SCRIPT = """
+import sys, glob, tomllib, pyoxigraph as ox
+from pathlib import Path
+config = Path(sys.argv[1]); root = config.parent; base = "http://127.0.0.1:8000/"
+project = tomllib.loads(config.read_text())
+store = ox.Store(sys.argv[2])
+for ds in project["dataset"]:
+    for g in ds["graph"]:
+        for pattern in g["files"]:
+            for f in sorted(glob.glob(str(root / pattern))):
+                store.bulk_load(path=f, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.NamedNode(base + g["iri"]))
+store.flush()
+print(len(store))
 """
 
 PEER_SCRIPT = """
@@ -96,6 +114,8 @@ def measure(n: int, peer: bool, naive: bool) -> dict[str, tuple[float, float]]:
         results["rebuild-1"] = timed(essgraph + ["build", "--no-progress"])
         results["rebuild-0"] = timed(essgraph + ["build", "--no-progress"])
         results["load"] = timed([sys.executable, "-c", LOAD_SCRIPT, str(out / "var" / "store")])
+        results["peer oxigraph load"] = timed([sys.executable, "-c", OXIGRAPH_SCRIPT, str(config),
+                                               str(out / "oxigraph-only")])
         if peer:
             results["peer build, pySHACL"] = timed(essgraph + ["build", "--no-progress", "--shacl-engine", "pyshacl",
                                                               "--store", str(out / "var" / "store-pyshacl")])
@@ -113,13 +133,16 @@ def main() -> None:
                         help="skip the naive peer (rdflib parse + pySHACL over everything) above this size")
     args = parser.parse_args()
     print(f"essgraph build benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"{'plans':>6} {'measure':<22} {'seconds':>9} {'peak MiB':>9} {'vs pySHACL build':>16}")
+    print(f"{'plans':>6} {'measure':<22} {'seconds':>9} {'peak MiB':>9} {'vs pySHACL build':>16} "
+          f"{'vs oxigraph load':>16}")
     for n in args.sizes:
         results = measure(n, n <= args.peer_max, n <= args.naive_max)
         peer = results.get("peer build, pySHACL")
+        floor = results["peer oxigraph load"][0]
         for name, (seconds, peak) in results.items():
             ratio = f"{peer[0] / seconds:6.1f}x" if peer and name in ("build", "rebuild-1") else ""
-            print(f"{n:>6} {name:<22} {seconds:>9.2f} {peak:>9.0f} {ratio:>8}")
+            times = f"{seconds / floor:6.1f}x" if name in ("build", "rebuild-1", "rebuild-0") else ""
+            print(f"{n:>6} {name:<22} {seconds:>9.2f} {peak:>9.0f} {ratio:>16} {times:>16}")
         sys.stdout.flush()
 
 
