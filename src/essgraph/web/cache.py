@@ -1,5 +1,5 @@
-"""Answers kept per build: a page, a description in Turtle or JSON-LD, the catalog and VoID are a pure function of
-the build, the code and the request, so the bytes rendered once are sent again until another build is served.
+"""Answers kept per build: a page, a description in Turtle or JSON-LD, the catalog, VoID, a search, a comparison or
+the overview of the plans is a pure function of the build, the code and the request, so the bytes rendered once are sent again until another build is served.
 
 * **What is kept.** The whole answer (status, headers, body) of a ``GET`` or ``HEAD`` whose route is marked
   :func:`per_build` and whose status is 200, up to a sixteenth of the cache a body; conditional requests

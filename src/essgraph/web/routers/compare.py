@@ -27,6 +27,7 @@ from essgraph.rdf import formats
 from essgraph.search.query import SearchIndex
 from essgraph.sparql.guard import check_query
 from essgraph.web import deps
+from essgraph.web.cache import per_build
 from essgraph.web.http import PageRoute, choose_for, query_values, unchanged, validators
 from essgraph.web.published import Published
 from essgraph.web.routers.sparql import query_job, start_query
@@ -117,6 +118,7 @@ class _Rows:
 
 
 @router.api_route(urls.route(urls.COMPARE), methods=["GET", "HEAD"], summary="Plans side by side (HTML, CSV, JSON)")
+@per_build
 async def compare(
     request: Request,
     published: deps.PublishedBuild,

@@ -19,6 +19,7 @@ from essgraph.errors import HttpError
 from essgraph.rdf import formats
 from essgraph.search.query import PLAN_SORTS
 from essgraph.web import deps
+from essgraph.web.cache import per_build
 from essgraph.web.http import PageRoute, choose_for, query_values, unchanged, validators
 from essgraph.web.views import pages as views
 from essgraph.web.views.search import SearchIndexOf, page_number
@@ -74,6 +75,7 @@ def _paging(request: Request) -> tuple[str, bool, int, int]:
 
 
 @router.api_route(urls.route(urls.PLANS), methods=["GET", "HEAD"], summary="Every plan, sorted and paged")
+@per_build
 def plans(request: Request, published: deps.PublishedBuild, site: SiteOf, index: SearchIndexOf) -> Response:
     sort, descending, page, size = _paging(request)
     media = choose_for(request, OFFERS, "the overview of the plans")

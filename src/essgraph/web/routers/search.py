@@ -18,6 +18,7 @@ from essgraph.rdf import formats
 from essgraph.search.facets import FACETS
 from essgraph.search.query import Results
 from essgraph.web import deps
+from essgraph.web.cache import per_build
 from essgraph.web.http import PageRoute, choose_for, unchanged, validators
 from essgraph.web.views import pages as views
 from essgraph.web.views.search import SearchIndexOf, search_request, search_url, toggled
@@ -31,6 +32,7 @@ SDG_LABEL_CHARS = 70
 
 
 @router.api_route(urls.route(urls.SEARCH), methods=["GET", "HEAD"], summary="Full-text search with facets")
+@per_build
 def search(request: Request, published: deps.PublishedBuild, site: SiteOf, index: SearchIndexOf) -> Response:
     text, filters, page = search_request(request)
     media = choose_for(request, OFFERS, "a search")
