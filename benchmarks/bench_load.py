@@ -198,6 +198,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def _client(port: int, address: str, requests: list[bytes], offset: int, until: float, out: list) -> None:
+    """Send ``requests`` in turn from ``offset`` until ``until``; ``out`` gets (index, status, seconds) of each."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(address, 0))
     i = offset
     try:
@@ -207,12 +208,12 @@ async def _client(port: int, address: str, requests: list[bytes], offset: int, u
             try:
                 status, whole = await _read_answer(reader)
             except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-                out.append((0, time.perf_counter() - started))
+                out.append((i % len(requests), 0, time.perf_counter() - started))
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(address, 0))
                 i += 1
                 continue
-            out.append((status if whole else -1, time.perf_counter() - started))
+            out.append((i % len(requests), status if whole else -1, time.perf_counter() - started))
             i += 1
     finally:
         writer.close()
@@ -228,8 +229,8 @@ async def warm(port: int, requests: list[bytes]) -> None:
     writer.close()
 
 
-def load(port: int, requests: list[bytes], clients: int, seconds: float) -> dict:
-    out: list[tuple[int, float]] = []
+def load(port: int, requests: list[bytes], kinds: list[str], clients: int, seconds: float) -> dict:
+    out: list[tuple[int, int, float]] = []
 
     async def run() -> float:
         until = time.perf_counter() + seconds
@@ -239,10 +240,12 @@ def load(port: int, requests: list[bytes], clients: int, seconds: float) -> dict
         return time.perf_counter() - began
 
     elapsed = asyncio.run(run())
-    times = [t for _, t in out]
+    times = [t for _, _, t in out]
+    by_kind = {k: [t for i, _, t in out if kinds[i] == k] for k in dict.fromkeys(kinds)}
     return {"requests": len(out), "req/s": len(out) / elapsed, "p50 ms": 1000 * percentile(times, 0.5),
-            "p99 ms": 1000 * percentile(times, 0.99), "errors": sum(1 for s, _ in out if s != 200),
-            "load": os.getloadavg()[0]}
+            "p99 ms": 1000 * percentile(times, 0.99), "errors": sum(1 for _, s, _ in out if s != 200),
+            "load": os.getloadavg()[0],
+            **{f"p99 {k} ms": 1000 * percentile(t, 0.99) for k, t in by_kind.items()}}
 
 
 def wire(requests: list[tuple[str, str, str]], port: int, files: dict | None) -> list[bytes]:
@@ -284,19 +287,21 @@ def main() -> None:
             on_wire = wire(requests, port, files if config == "static" else None)
             asyncio.run(warm(port, list(dict.fromkeys(on_wire))))  # every distinct request once, not counted
             for clients in args.clients:
-                results.setdefault(config, {})[clients] = figures = load(port, on_wire, clients, args.seconds)
+                results.setdefault(config, {})[clients] = figures = load(port, on_wire, [r[0] for r in requests],
+                                                                         clients, args.seconds)
                 print(f"{config:>9} {clients:>3} clients: " + ", ".join(
                     f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()), flush=True)
         finally:
             server.stop()
     print(f"\n{'server':>9} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'load':>5} "
-          f"{'vs static':>9}")
+          f"{'vs static':>9}  p99 by kind (ms)")
     for config, by_clients in results.items():
         for clients, f in by_clients.items():
             floor = results.get("static", {}).get(clients)
             ratio = f"{f['req/s'] / floor['req/s']:.2f}x" if floor else "-"
             print(f"{config:>9} {clients:>7} {f['req/s']:>8.0f} {f['p50 ms']:>8.1f} {f['p99 ms']:>8.1f} "
-                  f"{f['errors']:>7} {f['load']:>5.1f} {ratio:>9}")
+                  f"{f['errors']:>7} {f['load']:>5.1f} {ratio:>9}  "
+                  + " ".join(f"{k[4:-3]} {v:.0f}" for k, v in f.items() if k.startswith("p99 ") and k != "p99 ms"))
 
 
 if __name__ == "__main__":
