@@ -6,7 +6,8 @@ store (what the search index replaces), measured in the same run; and the build 
 It writes N synthetic plans (benchmarks/synthetic.py), builds them as ``essgraph build`` does (validation included;
 the build is kept in ``benchmarks/out/search-N/`` and reused by the next run), then:
 
-* times :func:`essgraph.search.index.write_search_index` on the build's in-memory store (what the build adds);
+* times :func:`essgraph.search.index.write_search_index` on the build's in-memory store (what the build adds),
+  writing the index into the kept build again;
 * runs each search of :data:`SEARCHES` ``--rounds`` times in-process (``SearchIndex.search``: SQLite FTS5, bm25,
   facet counts) and over HTTP against a real ``essgraph serve`` (``GET /search?...&format=json`` and the HTML page),
   after one warm-up request each, and prints p50 / p95 / max in ms;
@@ -74,13 +75,16 @@ def stats(times: list[float]) -> str:
     return f"{statistics.median(ms):8.1f} {p95:8.1f} {ms[-1]:8.1f}"
 
 
-def timed(call, rounds: int) -> list[float]:
+def timed(call, rounds: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall-clock times of ``rounds`` calls after a warm-up; their CPU times (this process) appended to ``cpu``."""
     call()   # warm-up
     found = []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         call()
         found.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(time.process_time() - used)
     return found
 
 
@@ -119,11 +123,12 @@ def main() -> None:
     store_dir = build(args.plans, base)
     current = StoreDir(store_dir).require_current()
     memory = load_in_memory(current)
-    scratch = HERE / "out" / f"search-{args.plans}" / "index-timing"
-    started = time.perf_counter()
-    path = write_search_index(memory, scratch, base)
-    print(f"search index: written in {time.perf_counter() - started:.2f} s, {path.stat().st_size / 1e6:.1f} MB, "
-          f"{len(memory):,} quads in the store")
+    # written again into the kept build (aside, then renamed, as the build does): the build's own index may be of
+    # an older format
+    started, cpu = time.perf_counter(), time.process_time()
+    path = write_search_index(memory, current.path, base)
+    print(f"search index: written in {time.perf_counter() - started:.2f} s ({time.process_time() - cpu:.2f} s of "
+          f"CPU), {path.stat().st_size / 1e6:.1f} MB, {len(memory):,} quads in the store")
     index = SearchIndex(index_path(current.path))
     print(f"documents: {index.meta['actions']} actions, {index.meta['organisations']} organisations, "
           f"{index.meta['plans']} plans; {len(index.values):,} facet values")
@@ -145,11 +150,15 @@ def main() -> None:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the server did not start; see {log.name}")
             time.sleep(0.2)
-        print(f"\n{'search':<20} {'hits':>6} | {'in-process p50/p95/max (ms)':>27} | {'HTTP JSON p50/p95/max':>26} | "
+        print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall-clock times grow with it; "
+              "the CPU column is the search's own work, in-process)")
+        print(f"\n{'search':<20} {'hits':>6} | {'in-process p50/p95/max (ms)':>27} {'CPU p50':>7} | "
+              f"{'HTTP JSON p50/p95/max':>26} | "
               f"{'HTTP HTML p50/p95/max':>26} | {'CONTAINS p50':>12} {'ratio':>7}")
         for label, text, filters in SEARCHES:
             hits = index.search(text, filters).total
-            local = timed(lambda: index.search(text, filters), args.rounds)
+            cpu: list[float] = []
+            local = timed(lambda: index.search(text, filters), args.rounds, cpu)
             params = [("q", text)] * bool(text) + [(k, v) for k, vs in filters.items() for v in vs]
             http_json = timed(lambda: client.get("/search", params=params + [("format", "json")]).raise_for_status(),
                               args.rounds)
@@ -162,8 +171,8 @@ def main() -> None:
                 peer = f"{statistics.median(scan) * 1000:10.0f} ms {ratio:6.0f}x"
             else:
                 peer = f"{'—':>13} {'':>7}"
-            print(f"{label:<20} {hits:>6} | {stats(local):>27} | {stats(http_json):>26} | {stats(http_html):>26} | "
-                  f"{peer}")
+            print(f"{label:<20} {hits:>6} | {stats(local):>27} {statistics.median(cpu) * 1000:7.1f} | "
+                  f"{stats(http_json):>26} | {stats(http_html):>26} | {peer}")
         overview = timed(lambda: client.get("/plans", params={"sort": "adopted", "order": "desc", "page": 10},
                                             headers={"Accept": "text/html"}).raise_for_status(), args.rounds)
         print(f"\n/plans sorted by adoption date, page 10 of {-(-args.plans // 50)}: p50/p95/max {stats(overview)} ms")

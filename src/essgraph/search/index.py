@@ -8,6 +8,7 @@ Tables::
                each document's title, names (what it links to) and body; rowid = doc.id
     value      the facet values: facet, URL key, French label, IRI, number of documents
     doc_value  which document has which facet value
+    value_docs the same per value, as a bit set of document ids (:mod:`essgraph.search.docsets`), for facet counts
     plan       the plans' overview: collectivité, type of territory, department, region, adoption date, number of
                actions, levers (with their number of actions)
     meta       format version, base IRI, counts
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from essgraph.search import docsets
 from essgraph.search.extract import Doc, labels_of, read_documents, read_overview
 from essgraph.search.facets import FLAGS, KINDS, key_of
 from essgraph.search.french import fold, indexable
@@ -36,7 +38,7 @@ from essgraph.search.french import fold, indexable
 log = logging.getLogger("essgraph.search")
 
 INDEX_FILE = Path("search") / "index.sqlite"  # in the build folder
-FORMAT = "1"  # bumped when the tables change; the server asks for a rebuild
+FORMAT = "2"  # bumped when the tables change; the server asks for a rebuild
 KIND_ORDER = {"plan": 0, "action": 1, "organisation": 2}
 RESOURCE_FACETS = frozenset(
     {"plan", "collectivite", "lever", "field", "legal", "orgtype", "status", "horizon", "sdg", "note", "org"}
@@ -52,6 +54,7 @@ CREATE TABLE value (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, key TEXT NOT NU
                     docs INTEGER NOT NULL, UNIQUE (facet, key));
 CREATE TABLE doc_value (value INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (value, doc)) WITHOUT ROWID;
 CREATE INDEX doc_value_by_doc ON doc_value (doc, value);
+CREATE TABLE value_docs (value INTEGER PRIMARY KEY, docs BLOB NOT NULL);
 CREATE TABLE plan (key TEXT PRIMARY KEY, iri TEXT NOT NULL UNIQUE, title TEXT NOT NULL, collectivite TEXT,
                    collectivite_key TEXT, type TEXT, department TEXT, region TEXT, adopted TEXT,
                    actions INTEGER NOT NULL, levers INTEGER NOT NULL, lever_list TEXT NOT NULL);
@@ -144,6 +147,10 @@ def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overvi
     )
     db.executemany("INSERT INTO value VALUES (?, ?, ?, ?, ?, ?)", value_rows)
     db.executemany("INSERT INTO doc_value VALUES (?, ?)", links)
+    per_value: dict[int, list[int]] = {}
+    for ident, doc_id in links:
+        per_value.setdefault(ident, []).append(doc_id)
+    db.executemany("INSERT INTO value_docs VALUES (?, ?)", ((v, docsets.to_bytes(d)) for v, d in per_value.items()))
     db.executemany(
         "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _plan_rows(docs, overview, plan_keys, plan_titles, labels, base),

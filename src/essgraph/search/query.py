@@ -7,11 +7,15 @@
   filters of the *other* facets, so choosing a value never hides the others of its facet.
 * The overview of the plans: sorted by any column (French order: accents and case ignored), paged.
 
+Documents found and facet filters are combined as bit sets (:mod:`essgraph.search.docsets`): FTS5 answers the
+matching documents with their bm25 score in one pass; filters, counts and the page are then taken in Python.
+
 Connections are read-only (``mode=ro``, ``immutable=1``: the build never changes) and one per thread.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import sqlite3
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from essgraph.errors import StoreError
+from essgraph.search import docsets
 from essgraph.search.facets import FACETS
 from essgraph.search.french import fold, term, terms, words
 from essgraph.search.index import FORMAT
@@ -121,6 +126,11 @@ class SearchIndex:
         self.values = {row[0]: Value(*row) for row in db.execute("SELECT id, facet, key, label, iri, docs FROM value")}
         self.by_key = {(v.facet, v.key): v for v in self.values.values()}
         self.by_iri = {(v.facet, v.iri): v for v in self.values.values() if v.iri}
+        self.docs = {
+            value: docsets.from_bytes(data) for value, data in db.execute("SELECT value, docs FROM value_docs")
+        }
+        last = db.execute("SELECT MAX(id) FROM doc").fetchone()[0] or 0
+        self.every_doc = (1 << (last + 1)) - 2  # ids 1..last
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -140,60 +150,74 @@ class SearchIndex:
         unknown = [(f, k) for f, keys in filters.items() for k in keys if (f, k) not in self.by_key]
         chosen = {f: [self.by_key[(f, k)].id for k in keys if (f, k) in self.by_key] for f, keys in filters.items()}
         db = self._db()
-        params: list[object]
+        scored: list[tuple[int, float]] | None = None  # (doc, bm25 score) of a text search
         if text.strip() and expression is None:
-            hits_sql, params = "SELECT NULL AS doc, 0 AS score WHERE 0", []
+            found, scored = 0, []
         elif expression is None:
-            hits_sql, params = "SELECT id AS doc, 0 AS score FROM doc", []
+            found = self.every_doc
         else:
             weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            hits_sql = f"SELECT rowid AS doc, bm25(doc_text, {weights}) AS score FROM doc_text WHERE doc_text MATCH ?"
-            params = [expression]
-        where, where_params = _where(chosen)
-        base = f"WITH hits AS ({hits_sql}) "
-        total = db.execute(base + f"SELECT COUNT(*) FROM hits WHERE {where}", params + where_params).fetchone()[0]
-        rows = db.execute(
-            base + f"SELECT d.iri, d.kind, d.title, d.number, d.plan, d.text FROM hits JOIN doc d ON d.id = hits.doc "
-            f"WHERE {where} ORDER BY hits.score, d.id LIMIT ? OFFSET ?",
-            params + where_params + [size, (page - 1) * size],
-        ).fetchall()
+            scored = db.execute(
+                f"SELECT rowid, bm25(doc_text, {weights}) FROM doc_text WHERE doc_text MATCH ?", [expression]
+            ).fetchall()
+            found = docsets.of(doc for doc, _ in scored)
+        narrowing = {f: self._any_of(ids) for f, ids in chosen.items()}
+        matched = _all_of(found, narrowing.values())
+        total = matched.bit_count()
+        skip = (page - 1) * size
+        if scored is None:  # no text: the index's order
+            page_ids = docsets.ids(matched, skip, size)
+        else:  # best score first, then the index's order
+            inside = docsets.member(matched)
+            best = heapq.nsmallest(skip + size, ((score, doc) for doc, score in scored if inside(doc)))
+            page_ids = [doc for _, doc in best[skip:]]
         wanted = set(terms(text))
         hits = [
-            Hit(iri, kind, title, number, plan, excerpt(body, wanted)) for iri, kind, title, number, plan, body in rows
+            Hit(iri, kind, title, number, plan, excerpt(body, wanted))
+            for iri, kind, title, number, plan, body in self._rows(page_ids)
         ]
-        counts = self._facet_counts(base, params, chosen, expression is None and not text.strip())
+        counts = self._facet_counts(found, narrowing, expression is None and not text.strip())
         facets = {}
         for facet in FACETS:
             selected = set(chosen.get(facet.name, ()))
-            found = [(self.values[v], n, v in selected) for v, n in counts.get(facet.name, {}).items()]
-            found += [(self.values[v], 0, True) for v in selected if v not in counts.get(facet.name, {})]
-            found.sort(key=lambda item: (not item[2], -item[1], fold(item[0].label)))
-            if found:
-                facets[facet.name] = found
+            found_values = [(self.values[v], n, v in selected) for v, n in counts.get(facet.name, {}).items()]
+            found_values += [(self.values[v], 0, True) for v in selected if v not in counts.get(facet.name, {})]
+            found_values.sort(key=lambda item: (not item[2], -item[1], fold(item[0].label)))
+            if found_values:
+                facets[facet.name] = found_values
         return Results(text, filters, total, page, size, hits, facets, unknown)
 
-    def _facet_counts(
-        self, base: str, params: list, chosen: dict[str, list[int]], everything: bool
-    ) -> dict[str, dict[int, int]]:
-        """Counts of every facet value among the hits, each facet filtered by the other facets only."""
-        if everything and not chosen:
-            counts: dict[str, dict[int, int]] = {}
+    def _any_of(self, value_ids: list[int]) -> int:
+        """The documents with any of these values (one facet's values are alternatives)."""
+        docs = 0
+        for value in value_ids:
+            docs |= self.docs.get(value, 0)
+        return docs
+
+    def _rows(self, ids: list[int]) -> list[tuple]:
+        """The documents' iri, kind, title, number, plan and text, in the order of ``ids``."""
+        if not ids:
+            return []
+        rows = self._db().execute(
+            "SELECT id, iri, kind, title, number, plan, text FROM doc WHERE id IN (%s)" % ",".join("?" * len(ids)), ids
+        )
+        by_id = {row[0]: row[1:] for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _facet_counts(self, found: int, narrowing: dict[str, int], everything: bool) -> dict[str, dict[int, int]]:
+        """Counts of every facet value among the documents found, each facet filtered by the other facets only."""
+        counts: dict[str, dict[int, int]] = {}
+        if everything and not narrowing:
             for value in self.values.values():
                 counts.setdefault(value.facet, {})[value.id] = value.docs
             return counts
-        db = self._db()
-        counts = {}
-        for leave_out in [None, *chosen]:
-            subset = {f: ids for f, ids in chosen.items() if f != leave_out}
-            where, where_params = _where(subset)
-            for value_id, n in db.execute(
-                base + "SELECT dv.value, COUNT(*) FROM doc_value dv "
-                f"WHERE dv.doc IN (SELECT doc FROM hits WHERE {where}) GROUP BY dv.value",
-                params + where_params,
-            ):
-                facet = self.values[value_id].facet
-                if (leave_out is None and facet not in chosen) or facet == leave_out:
-                    counts.setdefault(facet, {})[value_id] = n
+        among = {f: _all_of(found, [d for g, d in narrowing.items() if g != f]) for f in narrowing}
+        rest = _all_of(found, narrowing.values())
+        for value_id, docs in self.docs.items():
+            facet = self.values[value_id].facet
+            n = (docs & among.get(facet, rest)).bit_count()
+            if n:
+                counts.setdefault(facet, {})[value_id] = n
         return counts
 
     # -- plans -----------------------------------------------------------------------------------------------------
@@ -250,14 +274,11 @@ class SearchIndex:
         return self.by_iri.get((facet, iri))
 
 
-def _where(chosen: dict[str, list[int]]) -> tuple[str, list]:
-    clauses, params = [], []
-    for ids in chosen.values():
-        if not ids:
-            return "0", []
-        clauses.append("doc IN (SELECT doc FROM doc_value WHERE value IN (%s))" % ",".join("?" * len(ids)))
-        params += ids
-    return " AND ".join(clauses) or "1", params
+def _all_of(docs: int, narrowing) -> int:
+    """The documents of ``docs`` that every filter keeps (facets combine)."""
+    for kept in narrowing:
+        docs &= kept
+    return docs
 
 
 def excerpt(text: str, wanted: set[str], size: int = EXCERPT_CHARS) -> list[tuple[str, bool]]:

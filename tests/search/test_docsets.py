@@ -1,0 +1,73 @@
+"""Bit sets of documents (essgraph.search.docsets), and the facet counts made with them checked against the same
+counts made in SQL over the index's ``doc_value`` table (what the search did before), for searches with and
+without text and filters on the three-plan project."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from essgraph.search import docsets
+from essgraph.search.index import index_path
+from essgraph.search.query import SearchIndex, fts_expression
+
+IDS = [1, 2, 7, 8, 9, 64, 65, 1000, 4097]
+
+
+def test_a_set_round_trips_through_its_stored_bytes():
+    mask = docsets.of(IDS)
+    assert docsets.from_bytes(docsets.to_bytes(IDS)) == mask
+    assert [i for i in range(5000) if mask >> i & 1] == IDS
+    assert docsets.of([]) == 0 and docsets.to_bytes([]) == b""
+
+
+def test_membership_and_paging_through_the_ids():
+    mask = docsets.of(IDS)
+    inside = docsets.member(mask)
+    assert [i for i in range(5000) if inside(i)] == IDS
+    assert not inside(10**6)
+    assert docsets.ids(mask) == IDS
+    assert docsets.ids(mask, skip=2, count=3) == [7, 8, 9]
+    assert docsets.ids(mask, skip=8, count=5) == [4097]
+    assert docsets.ids(mask, skip=9) == [] and docsets.ids(0) == []
+
+
+@pytest.fixture(scope="module")
+def index(builds) -> SearchIndex:
+    return SearchIndex(index_path(builds["three-plans"].current.path))
+
+
+def sql_counts(index: SearchIndex, text: str, filters: dict[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
+    """Each facet's counts among the documents found, filtered by the other facets, counted in SQL."""
+    db = sqlite3.connect(index.path)
+    expression = fts_expression(text) if text else None
+    hits = ("SELECT rowid AS doc FROM doc_text WHERE doc_text MATCH ?", [expression]) if expression else \
+        ("SELECT id AS doc FROM doc", [])
+    counts: dict[str, dict[str, int]] = {}
+    for value_id, facet, key in db.execute("SELECT id, facet, key FROM value"):
+        sql, params = f"SELECT COUNT(*) FROM ({hits[0]}) h WHERE h.doc IN (SELECT doc FROM doc_value WHERE value = ?)", \
+            [*hits[1], value_id]
+        for other, keys in filters.items():
+            if other != facet:
+                sql += " AND h.doc IN (SELECT dv.doc FROM doc_value dv JOIN value v ON v.id = dv.value " \
+                       f"WHERE v.facet = ? AND v.key IN ({','.join('?' * len(keys))}))"
+                params += [other, *keys]
+        n = db.execute(sql, params).fetchone()[0]
+        if n:
+            counts.setdefault(facet, {})[key] = n
+    return counts
+
+
+@pytest.mark.parametrize("text, filters", [
+    ("jardin", {}),
+    ("jardin", {"type": ("action",)}),
+    ("", {"plan": ("clairval-2025",), "type": ("action",)}),
+    ("vélo", {"type": ("action", "organisation"), "lever": ("financement-solidaire", "animation-territoriale")}),
+    ("économie", {"year": ("2021", "2025")}),
+])
+def test_facet_counts_are_those_counted_in_sql(index, text, filters):
+    results = index.search(text, filters)
+    found = {f: {value.key: n for value, n, _ in items if n} for f, items in results.facets.items()}
+    assert {f: c for f, c in found.items() if c} == sql_counts(index, text, filters)
+    assert results.total == sum(found["type"].values()) or "type" in filters
