@@ -71,3 +71,17 @@ def test_facet_counts_are_those_counted_in_sql(index, text, filters):
     found = {f: {value.key: n for value, n, _ in items if n} for f, items in results.facets.items()}
     assert {f: c for f, c in found.items() if c} == sql_counts(index, text, filters)
     assert results.total == sum(found["type"].values()) or "type" in filters
+
+
+def test_a_facet_lists_its_most_frequent_values_and_counts_the_others(index):
+    """With ``listed``, a facet keeps its most frequent values (the chosen ones always) and says how many it left."""
+    every = index.search("", {"type": ("action",)})
+    orgs = every.facets["org"]
+    assert len(orgs) > 5
+    few = index.search("", {"type": ("action",)}, listed=3)
+    assert [(v.key, n) for v, n, _ in few.facets["org"]] == [(v.key, n) for v, n, _ in orgs[:3]]
+    assert few.not_listed["org"] == len(orgs) - 3
+    rare = orgs[-1][0].key
+    chosen = index.search("", {"type": ("action",), "org": (rare,)}, listed=1)
+    assert [(v.key, s) for v, _, s in chosen.facets["org"]][0] == (rare, True)
+    assert "org" not in every.not_listed

@@ -52,6 +52,17 @@ def test_json_answers_with_hits_facets_and_their_urls(client, live):
     assert client.get("/search", params={"q": "jardin"}, headers={"Accept": "application/json"}).json()["total"] == 5
 
 
+def test_a_facet_lists_its_40_most_frequent_values_and_says_how_many_others_there_are(client):
+    """Saint-Maur's cards involve more than 40 organisations: the page lists 40 and counts the rest (with 1,000
+    plans a facet would otherwise list thousands of links)."""
+    data = client.get("/search", params={"type": "action", "format": "json"}).json()
+    orgs = data["facets"]["org"]
+    assert len(orgs) == 40 and data["not_listed"]["org"] > 0
+    assert [o["count"] for o in orgs] == sorted((o["count"] for o in orgs), reverse=True)
+    page = html(client, "/search", type="action")
+    assert f"et {data['not_listed']['org']} autres valeurs" in page.visible
+
+
 def test_results_are_paged(client, live):
     """38 actions (30 + 4 + 4): two pages of 20."""
     first = client.get("/search", params={"type": "action", "format": "json"}).json()

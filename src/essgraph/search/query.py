@@ -75,6 +75,7 @@ class Results:
     hits: list[Hit]
     facets: dict[str, list[tuple[Value, int, bool]]]  # facet -> (value, count, selected), most frequent first
     unknown: list[tuple[str, str]] = field(default_factory=list)  # filters naming no value of the index
+    not_listed: dict[str, int] = field(default_factory=dict)  # facet -> values found but beyond ``listed``
 
     @property
     def pages(self) -> int:
@@ -130,6 +131,7 @@ class SearchIndex:
             value: docsets.from_bytes(data) for value, data in db.execute("SELECT value, docs FROM value_docs")
         }
         last = db.execute("SELECT MAX(id) FROM doc").fetchone()[0] or 0
+        self._sort_labels: dict[int, str] = {}
         self.every_doc = (1 << (last + 1)) - 2  # ids 1..last
 
     def _db(self) -> sqlite3.Connection:
@@ -143,8 +145,15 @@ class SearchIndex:
     # -- search ----------------------------------------------------------------------------------------------------
 
     def search(
-        self, text: str = "", filters: dict[str, tuple[str, ...]] | None = None, page: int = 1, size: int = 20
+        self,
+        text: str = "",
+        filters: dict[str, tuple[str, ...]] | None = None,
+        page: int = 1,
+        size: int = 20,
+        listed: int | None = None,
     ) -> Results:
+        """One page of the documents found, with every facet's values among them (their ``listed`` most frequent
+        ones, the values chosen always listed, when ``listed`` is given: 1,000 plans make thousands of values)."""
         filters = {f: tuple(dict.fromkeys(keys)) for f, keys in (filters or {}).items() if keys}
         expression = fts_expression(text) if text.strip() else None
         unknown = [(f, k) for f, keys in filters.items() for k in keys if (f, k) not in self.by_key]
@@ -177,15 +186,27 @@ class SearchIndex:
             for iri, kind, title, number, plan, body in self._rows(page_ids)
         ]
         counts = self._facet_counts(found, narrowing, expression is None and not text.strip())
-        facets = {}
+        facets, not_listed = {}, {}
         for facet in FACETS:
             selected = set(chosen.get(facet.name, ()))
             found_values = [(self.values[v], n, v in selected) for v, n in counts.get(facet.name, {}).items()]
             found_values += [(self.values[v], 0, True) for v in selected if v not in counts.get(facet.name, {})]
-            found_values.sort(key=lambda item: (not item[2], -item[1], fold(item[0].label)))
+            order = lambda item: (not item[2], -item[1], self._folded(item[0]))  # noqa: E731
+            if listed is not None and len(found_values) > max(listed, len(selected)):
+                not_listed[facet.name] = len(found_values) - max(listed, len(selected))
+                found_values = heapq.nsmallest(max(listed, len(selected)), found_values, key=order)
+            else:
+                found_values.sort(key=order)
             if found_values:
                 facets[facet.name] = found_values
-        return Results(text, filters, total, page, size, hits, facets, unknown)
+        return Results(text, filters, total, page, size, hits, facets, unknown, not_listed)
+
+    def _folded(self, value: Value) -> str:
+        """A value's label folded for sorting, remembered (thousands of values are sorted per search)."""
+        folded = self._sort_labels.get(value.id)
+        if folded is None:
+            folded = self._sort_labels[value.id] = fold(value.label)
+        return folded
 
     def _any_of(self, value_ids: list[int]) -> int:
         """The documents with any of these values (one facet's values are alternatives)."""

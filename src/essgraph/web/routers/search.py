@@ -27,6 +27,7 @@ from essgraph.web.views.site import Site, SiteOf
 router = APIRouter(route_class=PageRoute)
 OFFERS = (formats.HTML, formats.JSON)
 PAGE_SIZE = 20
+FACET_VALUES_LISTED = 40  # per facet, most frequent first; the others are counted ("… and 960 others")
 CACHE_CONTROL = "public, max-age=300"
 SDG_LABEL_CHARS = 70
 
@@ -42,7 +43,7 @@ def search(request: Request, published: deps.PublishedBuild, site: SiteOf, index
     }
     if (same := unchanged(request, headers)) is not None:
         return same
-    results = index.search(text, filters, page, PAGE_SIZE)
+    results = index.search(text, filters, page, PAGE_SIZE, FACET_VALUES_LISTED)
     if media is formats.JSON:
         return JSONResponse(as_json(site, results), headers=headers)
     keys = sorted({h.plan for h in results.hits if h.plan})
@@ -81,7 +82,13 @@ def facet_view(site: Site, results: Results) -> list[dict]:
             for value, count, selected in values
         ]
         shown.append(
-            {"name": facet.name, "label": facet.label, "items": items[: facet.shown], "more": items[facet.shown :]}
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "items": items[: facet.shown],
+                "more": items[facet.shown :],
+                "not_listed": results.not_listed.get(facet.name, 0),
+            }
         )
     return shown
 
@@ -127,6 +134,7 @@ def as_json(site: Site, results: Results) -> dict:
             for name, values in results.facets.items()
         },
         "unknown": [{"facet": f, "key": k} for f, k in results.unknown],
+        "not_listed": results.not_listed,
         "next": search_url(site, results.text, results.filters, results.page + 1, "json")
         if results.page < results.pages
         else None,
