@@ -8,9 +8,10 @@ import sqlite3
 
 import pytest
 
-from essgraph.search import docsets
+from essgraph.search import docsets, query
+from essgraph.search.fts import fts_expression
 from essgraph.search.index import index_path
-from essgraph.search.query import SearchIndex, fts_expression
+from essgraph.search.query import SearchIndex
 
 IDS = [1, 2, 7, 8, 9, 64, 65, 1000, 4097]
 
@@ -66,7 +67,10 @@ def sql_counts(index: SearchIndex, text: str, filters: dict[str, tuple[str, ...]
     ("vélo", {"type": ("action", "organisation"), "lever": ("financement-solidaire", "animation-territoriale")}),
     ("économie", {"year": ("2021", "2025")}),
 ])
-def test_facet_counts_are_those_counted_in_sql(index, text, filters):
+@pytest.mark.parametrize("few_docs", [1000, 0], ids=["from-the-documents-values", "from-the-values-bit-sets"])
+def test_facet_counts_are_those_counted_in_sql(index, monkeypatch, text, filters, few_docs):
+    """Both ways of counting (the documents' own values when they are few, else every value's bit set)."""
+    monkeypatch.setattr(query, "FEW_DOCS", few_docs)
     results = index.search(text, filters)
     found = {f: {value.key: n for value, n, _ in items if n} for f, items in results.facets.items()}
     assert {f: c for f, c in found.items() if c} == sql_counts(index, text, filters)

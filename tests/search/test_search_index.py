@@ -15,8 +15,9 @@ import pytest
 
 from essgraph.errors import StoreError
 from essgraph.search.french import fold, singular, term, terms, words
+from essgraph.search.fts import fts_expression
 from essgraph.search.index import INDEX_FILE, index_path
-from essgraph.search.query import SearchIndex, fts_expression
+from essgraph.search.query import SearchIndex
 from support.projects import base_of
 
 BASE = base_of("three-plans")

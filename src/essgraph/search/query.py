@@ -5,7 +5,7 @@
   document, in the index's order (plans, then actions by plan and card number, then organisations).
 * Facets: values of one facet are alternatives (OR), facets combine (AND). Each facet's counts are made with the
   filters of the *other* facets, so choosing a value never hides the others of its facet.
-* The overview of the plans: sorted by any column (French order: accents and case ignored), paged.
+* The overview of the plans (:mod:`essgraph.search.overview`).
 
 Documents found and facet filters are combined as bit sets (:mod:`essgraph.search.docsets`): FTS5 answers the
 matching documents with their bm25 score in one pass; filters, counts and the page are then taken in Python.
@@ -16,8 +16,6 @@ Connections are read-only (``mode=ro``, ``immutable=1``: the build never changes
 from __future__ import annotations
 
 import heapq
-import json
-import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -26,23 +24,15 @@ from pathlib import Path
 from essgraph.errors import StoreError
 from essgraph.search import docsets
 from essgraph.search.facets import FACETS
-from essgraph.search.french import fold, term, terms, words
+from essgraph.search.french import fold, terms
+from essgraph.search.fts import excerpt, fts_expression
 from essgraph.search.index import FORMAT
+from essgraph.search.overview import PlanOverview
 
-_QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, names, body
-EXCERPT_CHARS = 220
-#: the columns the plans' overview can be sorted by (URL value -> column)
-PLAN_SORTS = {
-    "title": "title",
-    "collectivite": "collectivite",
-    "type": "type",
-    "department": "department",
-    "region": "region",
-    "adopted": "adopted",
-    "actions": "actions",
-    "levers": "levers",
-}
+#: up to this many documents found, facet values are counted from the documents' own values (an index lookup each)
+#: rather than by intersecting every value's bit set (a constant ~10 ms at 1,000 plans)
+FEW_DOCS = 1000
 
 
 @dataclass(frozen=True)
@@ -82,30 +72,7 @@ class Results:
         return max(1, -(-self.total // self.size))
 
 
-def fts_expression(text: str) -> str | None:
-    """The FTS5 expression of a user's query; None when it has no searchable word."""
-    positive: list[str] = []
-    negative: list[str] = []
-    for match in _QUERY_PART.finditer(text):
-        if match.group(2) is not None:  # "a phrase"
-            excluded, found = match.group(1), terms(match.group(2))
-            part = '"' + " ".join(found) + '"' if found else None
-        else:
-            excluded, word = match.group(3), match.group(4)
-            bare = word.rstrip("*")
-            found = terms(bare)
-            if found and word.endswith("*"):  # a prefix: as typed (folded), not singularised
-                found[-1] = words(bare)[-1]
-            # a word that folds into several ("Saint-Maur", a card number "2.9") is a phrase
-            part = '"' + " ".join(found) + '"' + ("*" if word.endswith("*") else "") if found else None
-        if part:
-            (negative if excluded else positive).append(part)
-    if not positive:
-        return None
-    return " AND ".join(positive) + "".join(f" NOT {n}" for n in negative)
-
-
-class SearchIndex:
+class SearchIndex(PlanOverview):
     """The index of one build, opened read-only."""
 
     def __init__(self, path: Path):
@@ -132,13 +99,13 @@ class SearchIndex:
         }
         last = db.execute("SELECT MAX(id) FROM doc").fetchone()[0] or 0
         self._sort_labels: dict[int, str] = {}
+        self._orders = {}
         self.every_doc = (1 << (last + 1)) - 2  # ids 1..last
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-            db.create_collation("fr", lambda a, b: (fold(a) > fold(b)) - (fold(a) < fold(b)))
             self._local.db = db
         return db
 
@@ -234,59 +201,29 @@ class SearchIndex:
             return counts
         among = {f: _all_of(found, [d for g, d in narrowing.items() if g != f]) for f in narrowing}
         rest = _all_of(found, narrowing.values())
+        considered = rest
+        for docs in among.values():
+            considered |= docs
+        if considered.bit_count() <= FEW_DOCS:  # a few documents: their values, rather than every value's set
+            inside = {f: docsets.member(d) for f, d in among.items()}
+            in_rest = docsets.member(rest)
+            ids = docsets.ids(considered)
+            if not ids:
+                return counts
+            for doc, value_id in self._db().execute(
+                "SELECT doc, value FROM doc_value WHERE doc IN (%s)" % ",".join("?" * len(ids)), ids
+            ):
+                facet = self.values[value_id].facet
+                if inside.get(facet, in_rest)(doc):
+                    per_value = counts.setdefault(facet, {})
+                    per_value[value_id] = per_value.get(value_id, 0) + 1
+            return counts
         for value_id, docs in self.docs.items():
             facet = self.values[value_id].facet
             n = (docs & among.get(facet, rest)).bit_count()
             if n:
                 counts.setdefault(facet, {})[value_id] = n
         return counts
-
-    # -- plans -----------------------------------------------------------------------------------------------------
-
-    def plans(
-        self,
-        sort: str = "title",
-        descending: bool = False,
-        page: int = 1,
-        size: int = 50,
-        keys: list[str] | None = None,
-    ) -> tuple[list[dict], int]:
-        """One page of the plans' overview (and the number of plans), sorted by one of PLAN_SORTS; each plan's
-        ``lever_list`` is its levers as (key, label, number of actions), most used first."""
-        column = PLAN_SORTS[sort]
-        order = f"{column} IS NULL, {column}" + (" COLLATE fr" if column not in ("actions", "levers") else "")
-        order += " DESC" if descending else ""
-        where, params = ("WHERE key IN (%s)" % ",".join("?" * len(keys)), list(keys)) if keys is not None else ("", [])
-        db = self._db()
-        total = db.execute(f"SELECT COUNT(*) FROM plan {where}", params).fetchone()[0]
-        cursor = db.execute(
-            f"SELECT * FROM plan {where} ORDER BY {order}, title COLLATE fr, key LIMIT ? OFFSET ?",
-            params + [size, (page - 1) * size],
-        )
-        names = [c[0] for c in cursor.description]
-        rows = [dict(zip(names, row)) for row in cursor]
-        for row in rows:  # [[key, label, actions], ...], most used first
-            row["lever_list"] = json.loads(row["lever_list"])
-        return rows, total
-
-    def plan_counts(self, facet: str, iri: str) -> list[tuple[dict, int]]:
-        """Per plan, the number of its actions with this facet value (a lever, a field...), most first."""
-        value = self.value_by_iri(facet, iri)
-        if value is None:
-            return []
-        rows = (
-            self._db()
-            .execute(
-                "SELECT d.plan, COUNT(*) FROM doc_value dv JOIN doc d ON d.id = dv.doc "
-                "WHERE dv.value = ? AND d.kind = 'action' GROUP BY d.plan",
-                [value.id],
-            )
-            .fetchall()
-        )
-        plans, _ = self.plans(keys=[plan for plan, _ in rows], size=len(rows) or 1)
-        by_key = {p["key"]: p for p in plans}
-        found = [(by_key[plan], n) for plan, n in rows if plan in by_key]
-        return sorted(found, key=lambda item: (-item[1], fold(item[0]["title"])))
 
     def value(self, facet: str, key: str) -> Value | None:
         return self.by_key.get((facet, key))
@@ -300,26 +237,3 @@ def _all_of(docs: int, narrowing) -> int:
     for kept in narrowing:
         docs &= kept
     return docs
-
-
-def excerpt(text: str, wanted: set[str], size: int = EXCERPT_CHARS) -> list[tuple[str, bool]]:
-    """A piece of ``text`` around the first word that matches the query, as (text, matched) pieces."""
-    matches = [m for m in re.finditer(r"\w+", text) if wanted and term(fold(m.group())) in wanted]
-    start = 0
-    if matches:
-        start = max(0, matches[0].start() - size // 3)
-        start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = min(len(text), start + size)
-    if end < len(text):
-        end = max(text.rfind(" ", start, end), start + size // 2)
-    pieces: list[tuple[str, bool]] = [("… ", False)] if start else []
-    cursor = start
-    for m in matches:
-        if m.start() < start or m.end() > end:
-            continue
-        pieces += [(text[cursor : m.start()], False), (m.group(), True)]
-        cursor = m.end()
-    pieces.append((text[cursor:end].replace("\n", " "), False))
-    if end < len(text):
-        pieces.append((" …", False))
-    return [(t.replace("\n", " "), marked) for t, marked in pieces if t]

@@ -2,7 +2,7 @@
 number of actions, levers — sorted by any column and paged, usable with thousands of plans (read from the build's
 search index, not from the graph). HTML with a form to compare the plans ticked; JSON for programs.
 
-``/plans?sort=adopted&order=desc&page=2`` — ``sort`` one of :data:`essgraph.search.query.PLAN_SORTS`, ``size``
+``/plans?sort=adopted&order=desc&page=2`` — ``sort`` one of :data:`essgraph.search.overview.PLAN_SORTS`, ``size``
 plans a page (1 to :data:`MAX_SIZE`, :data:`PAGE_SIZE` by default). Format, caching and errors follow
 :mod:`essgraph.web.http`.
 """
@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from essgraph import urls
 from essgraph.errors import HttpError
 from essgraph.rdf import formats
-from essgraph.search.query import PLAN_SORTS
+from essgraph.search.overview import PLAN_SORTS
 from essgraph.web import deps
 from essgraph.web.cache import per_build
 from essgraph.web.http import PageRoute, choose_for, query_values, unchanged, validators
