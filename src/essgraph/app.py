@@ -17,7 +17,7 @@ from essgraph import __version__, urls
 from essgraph.settings import Settings
 from essgraph.web import errors
 from essgraph.web.cache import Answers, ResponseCache
-from essgraph.web.http import Cors
+from essgraph.web.headers import Cors, SecurityHeaders
 from essgraph.web.live import HoldBuild, Live
 from essgraph.web.published import Published, open_published
 from essgraph.web.routers import catalog, compare, health, pages, plans, search, sparql
@@ -34,6 +34,10 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         version=__version__,
         lifespan=_lifespan,
         description="Municipal ESS plans as Linked Open Data: SPARQL, dereferenceable IRIs, DCAT-AP.",
+        # no Swagger UI or ReDoc pages: FastAPI loads them from a CDN (no asset of another host, ever; the
+        # Content-Security-Policy blocks them). The OpenAPI document stays at /openapi.json; README lists the routes.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     if published is not None:  # shared with other apps (tests): this app gets its own holder and query workers
@@ -44,13 +48,14 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
     app.add_middleware(ResponseCache, answers=app.state.answers)  # answers kept per build (inside HoldBuild)
     app.add_middleware(HoldBuild)  # the request's build, held until its last byte is sent
     app.add_middleware(Cors)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, preflights included
     app.include_router(health.router)
     app.include_router(catalog.router)
+    sparql.install(app)  # before the pages: the SPARQL service's IRI (id/service/sparql) answers queries
     app.include_router(pages.router)
     app.include_router(search.router)
     app.include_router(compare.router)
     app.include_router(plans.router)
-    sparql.install(app)
     app.mount(urls.route(urls.STATIC), StaticFiles(directory=views.STATIC_DIR), name="site-static")
     return app
 

@@ -15,6 +15,7 @@ Example::
     iri = "id/organisation/ville-de-saint-maur-des-fosses"
     type = "LocalAuthority"             # ADMS publisher type (code or IRI)
     homepage = "https://www.saint-maur.com/"
+    email = "opendata@example.org"      # optional: the e-mail of the catalog's contact point
 
     [[dataset]]
     id = "saint-maur-des-fosses-2021"
@@ -73,6 +74,7 @@ class Dataset:
 
 
 ADMS_PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
+PUBLISHER_KEYS = ("name", "iri", "type", "homepage", "email")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Publisher:
     iri: str  # relative to the base IRI, or absolute
     type: str = ""  # an ADMS publisher-type IRI
     homepage: str = ""
+    email: str = ""  # the e-mail address of the catalog's contact point (vcard:hasEmail), if the operator gives one
 
 
 @dataclass(frozen=True)
@@ -147,13 +150,13 @@ def _publisher(meta: dict, where: str) -> Publisher | None:
         return None
     where = f"{where} [project.publisher]"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table (name, iri, type, homepage)")
-    unknown = set(raw) - {"name", "iri", "type", "homepage"}
+        raise ConfigError(f"{where}: must be a table ({', '.join(PUBLISHER_KEYS)})")
+    unknown = set(raw) - set(PUBLISHER_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}", hint="known keys: name, iri, type, homepage")
-    values = {k: raw.get(k, "") for k in ("name", "iri", "type", "homepage")}
+        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}", hint="known keys: " + ", ".join(PUBLISHER_KEYS))
+    values = {k: raw.get(k, "") for k in PUBLISHER_KEYS}
     if not all(isinstance(v, str) for v in values.values()):
-        raise ConfigError(f"{where}: name, iri, type and homepage are strings")
+        raise ConfigError(f"{where}: {', '.join(PUBLISHER_KEYS)} are strings")
     for key, what in (
         ("name", "the operator's name, as the catalog shows it"),
         ("iri", "its IRI, relative to the base IRI (id/organisation/...) or absolute"),
@@ -163,7 +166,12 @@ def _publisher(meta: dict, where: str) -> Publisher | None:
     kind = values["type"]
     if kind and ":" not in kind:
         kind = ADMS_PUBLISHER_TYPES + kind
-    return Publisher(values["name"].strip(), values["iri"].strip(), kind, values["homepage"].strip())
+    email = values["email"].strip().removeprefix("mailto:")
+    if email and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email):
+        raise ConfigError(
+            f"{where}: email {email!r} is not an e-mail address", hint='e.g. email = "opendata@example.org"'
+        )
+    return Publisher(values["name"].strip(), values["iri"].strip(), kind, values["homepage"].strip(), email)
 
 
 def _dataset_files(root: Path, entry: dict, ds_id: str, kind: str, where: str):

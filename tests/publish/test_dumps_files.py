@@ -23,9 +23,12 @@ OX_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.Rd
 
 
 def distributions(server) -> list[dict]:
+    """The distributions that are files (a download URL): the dumps."""
     catalog = rdflib.Graph().parse(data=server.get("/catalog.ttl").content, format="turtle")
     found = []
     for dist in catalog.subjects(rdflib.RDF.type, DCAT.Distribution):
+        if catalog.value(dist, DCAT.downloadURL) is None:
+            continue
         checksum = catalog.value(dist, SPDX.checksum)
         found.append({
             "iri": str(dist),
@@ -70,6 +73,18 @@ def test_every_distribution_answers_parses_and_matches_size_and_checksum(catalog
         else:
             quads = list(ox.parse(body, format=OX_FORMATS[dist["media"]]))
             assert quads, dist["url"]
+
+
+def test_every_dataset_has_the_sparql_endpoint_as_a_distribution_with_its_access_service(catalog_app):
+    catalog = rdflib.Graph().parse(data=catalog_app.get("/catalog.ttl").content, format="turtle")
+    base = catalog_app.base
+    for dataset in catalog.subjects(rdflib.RDF.type, DCAT.Dataset):
+        services = [(d, s) for d in catalog.objects(dataset, DCAT.distribution)
+                    for s in catalog.objects(d, DCAT.accessService)]
+        assert [(str(d), str(s)) for d, s in services] == [(f"{dataset}/distribution/sparql",
+                                                            base + "id/service/sparql")]
+        assert catalog.value(services[0][0], DCAT.accessURL) == rdflib.URIRef(base + "sparql")
+        assert catalog.value(services[0][0], DCAT.downloadURL) is None
 
 
 def test_dumps_hold_the_data_graphs_not_the_catalog(catalog_app):

@@ -226,11 +226,26 @@ def test_format_parameter_that_does_not_fit_is_406(client, query, fmt):
     assert r.status_code == 406 and f"format={fmt}" in r.json()["error"]["message"]
 
 
-def test_a_format_parameter_that_names_no_format_is_400(client):
-    # the one rule of essgraph.web.http: an unknown ?format= is a bad request, a known one that does not fit is 406
-    r = client.get("/sparql", params={"query": "ASK {}", "format": "bogus"})
-    assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_format"
+def test_a_format_parameter_that_names_no_format_falls_back_to_accept(client):
+    # the one rule of essgraph.web.http: an unknown format= is passed over; a known one that does not fit is 406
+    r = client.get("/sparql", params={"query": "ASK {}", "format": "bogus"},
+                   headers={"Accept": "application/sparql-results+xml"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+xml")
+    r = client.get("/sparql", params={"query": "ASK {}", "format": "bogus"}, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and r.json()["error"]["message"].startswith("format=bogus names no format")
     assert "format=json" in r.json()["error"]["hint"]
+
+
+def test_format_output_and_results_are_read_together_as_sparqlwrapper_sends_them(client):
+    params = [("query", "ASK {}"), ("format", "tsv"), ("format", "text/tab-separated-values"), ("output", "tsv"),
+              ("results", "text/tab-separated-values")]
+    r = client.get("/sparql", params=params)
+    assert r.status_code == 200 and r.content == b"?_askResult\ntrue\n"
+    r = client.post("/sparql?output=xml&results=application/sparql-results%2Bxml", content=b"ASK {}",
+                    headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+xml")
+    r = client.get("/sparql", params=[("query", "ASK {}"), ("format", "json"), ("output", "csv")])
+    assert r.status_code == 400 and r.json()["error"]["code"] == "several_formats"
 
 
 def test_a_browser_following_a_query_link_gets_the_query_page(client):

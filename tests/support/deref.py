@@ -62,16 +62,13 @@ def sample(base: str, iris: list[str], size: int, every_kind: bool = True) -> se
 def own_statements(dataset, iri: str) -> tuple[set, Counter]:
     """What ``dataset`` (a store or a parsed answer) says with ``iri`` as subject, in any graph: its (predicate,
     object) pairs, blank-node objects left out, and the number of blank-node objects of each predicate."""
-    named, blank = set(), Counter()
+    named, blanks = set(), set()
     subject = ox.NamedNode(iri)
     found = dataset.quads_for_pattern(subject, None, None, None) if isinstance(dataset, ox.Store) \
         else dataset.quads_for_subject(subject)
-    for quad in found:
-        if isinstance(quad.object, ox.BlankNode):
-            blank[quad.predicate] += 1
-        else:
-            named.add((quad.predicate, quad.object))
-    return named, blank
+    for quad in found:  # each statement once, whatever the graphs holding it
+        (blanks if isinstance(quad.object, ox.BlankNode) else named).add((quad.predicate, quad.object))
+    return named, Counter(predicate for predicate, _ in blanks)
 
 
 def missing(answer: ox.Dataset, expected: tuple[set, Counter], iri: str) -> list[str]:

@@ -3,8 +3,9 @@
 Projects (``PROJECTS``): the repository's own (``real``), and the fixture projects of tests/fixtures: ``pages``
 (two small plans for the Linked Data pages), ``sparql`` (the endpoint's, with 1,000 bulk triples written at build
 time so that a three-way cross product never ends), ``catalog`` (a Saint-Maur excerpt with the repository's
-data/catalog/ metadata), ``second-plan`` (the real project plus a fictional second plan) and ``three-plans`` (the
-real project plus two fictional plans).
+data/catalog/ metadata), ``second-plan`` (the real project plus a fictional second plan), ``three-plans`` (the
+real project plus two fictional plans) and ``operator`` (a copy of the real project whose operator gives a contact
+e-mail, for the harvesters' tests).
 
 Each build's base IRI names a port reserved for the whole session (``processes.reserve_port``), so the same
 build can be served in-process (``Built.serve``: no socket) and, when a test needs a real process (the browser,
@@ -75,6 +76,25 @@ def catalog_project(dest: Path, with_catalog: bool = True) -> Path:
     return project
 
 
+def operator_project(dest: Path) -> Path:
+    """A copy of the repository's project whose [project.publisher] gives a contact e-mail (a reserved example
+    domain: the real project has no verified address to publish)."""
+    project = dest / "operator"
+    project.mkdir()
+    for name in ("data", "ontology", "shapes", "queries"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    text = (ROOT / "essgraph.toml").read_text(encoding="utf-8")
+    marker = 'homepage = "https://www.saint-maur.com/"'
+    assert marker in text
+    (project / "essgraph.toml").write_text(
+        text.replace(marker, marker + '\nemail = "' + OPERATOR_EMAIL + '"', 1), encoding="utf-8"
+    )
+    return project
+
+
+OPERATOR_EMAIL = "opendata@example.org"
+
+
 def current_state(project: Path) -> tuple[str, str]:
     """The build a project folder serves: where ``current`` points and its data version."""
     store = StoreDir(project / "var" / "store")
@@ -96,6 +116,7 @@ PROJECTS: dict[str, Callable[[Path], Path]] = {
     "three-plans": lambda _dest: FIXTURES / "three-plans" / "essgraph.toml",
     "sparql": lambda dest: sparql_project(dest) / "essgraph.toml",
     "catalog": lambda dest: catalog_project(dest) / "essgraph.toml",
+    "operator": lambda dest: operator_project(dest) / "essgraph.toml",
 }
 
 

@@ -204,7 +204,8 @@ def harvest(client, source: str) -> dict:
                 resources.append({"url": str(url_), "title": str(page.value(dist, DCT.title)),
                                   "mime": str(page.value(dist, DCAT.mediaType)).split("media-types/")[-1],
                                   "format": str(page.value(dist, DCT.format)).rsplit("/", 1)[-1].lower(),
-                                  "filesize": int(page.value(dist, DCAT.byteSize)),
+                                  "filesize": int(page.value(dist, DCAT.byteSize) or -1),  # none: not a file
+                                  "api": page.value(dist, DCAT.accessService) is not None,
                                   "license": [str(x) for x in page.objects(dist, DCT.license)]})
             themes = [str(label) for t in page.objects(node, DCAT.theme) for label in page.objects(t, SKOS.prefLabel)
                       if label.language == "fr"]
@@ -221,11 +222,13 @@ def test_a_udata_style_harvest_finds_every_dataset_and_distribution(catalog_app_
     base = catalog_app_paged.base
     assert set(result["datasets"]) == {base + "id/dataset/essgraph", base + "id/dataset/saint-maur-des-fosses-2021"}
     for iri, ds in result["datasets"].items():
-        # 6 RDF formats and the CSV; gzipped variants too for the whole graph
-        assert len(ds["resources"]) == (13 if iri.endswith("/essgraph") else 7)
+        # 6 RDF formats and the CSV; gzipped variants too for the whole graph; the SPARQL endpoint (an API)
+        files = [r for r in ds["resources"] if not r["api"]]
+        assert len(files) == (13 if iri.endswith("/essgraph") else 7)
+        assert [r["url"] for r in ds["resources"] if r["api"]] == [base + "sparql"]
         assert ds["license"] == "lov2"
         assert "Population et société" in ds["themes"]
-        for resource in ds["resources"]:
+        for resource in files:
             assert resource["url"].startswith(base + "dumps/")
             response = catalog_app_paged.head(resource["url"])
             assert response.status_code == 200

@@ -14,7 +14,8 @@ from essgraph.errors import HttpError
 from essgraph.settings import Settings
 from essgraph.rdf import formats
 from essgraph.web import errors
-from essgraph.web.http import Cors, PageRoute, allow_header, choose, entity_tag, negotiate, not_modified
+from essgraph.web.headers import Cors, allow_header
+from essgraph.web.http import PageRoute, choose, entity_tag, negotiate, not_modified
 
 GRAPH = formats.GRAPH_FORMATS
 PAGE = (formats.HTML, *formats.GRAPH_FORMATS)
@@ -46,16 +47,42 @@ def test_format_parameter_then_extension_then_accept():
 
 
 @pytest.mark.parametrize("asked,accept,status,code", [
-    ("pdf", None, 400, "unknown_format"),        # names no format at all
-    ("csv", None, 406, "not_acceptable"),        # a format, not one this resource comes in
+    ("pdf", "image/png", 406, "not_acceptable"),  # names no format, and nothing accepted fits
+    ("csv", None, 406, "not_acceptable"),         # a format, not one this resource comes in
     ("text/html", None, 406, "not_acceptable"),
-    (None, "image/png", 406, "not_acceptable"),  # nothing accepted fits
+    (None, "image/png", 406, "not_acceptable"),   # nothing accepted fits
+    (("json-ld", "turtle"), None, 400, "several_formats"),  # values that disagree
 ])
-def test_a_format_that_cannot_be_given_is_400_when_unknown_and_406_when_unavailable(asked, accept, status, code):
+def test_a_format_that_cannot_be_given_is_406_and_formats_that_disagree_are_400(asked, accept, status, code):
     with pytest.raises(HttpError) as caught:
         choose(asked, accept, GRAPH, "the thing")
     assert caught.value.status == status and caught.value.code == code
     assert "format=turtle" in caught.value.hint or "text/turtle" in caught.value.hint
+
+
+def test_a_format_name_that_means_no_format_falls_back_to_the_extension_then_accept():
+    assert choose("pdf", "application/ld+json", GRAPH, "x") is formats.JSONLD
+    assert choose("pdf", None, GRAPH, "x", formats.RDFXML) is formats.RDFXML
+    assert choose("pdf", None, GRAPH, "x") is formats.TURTLE  # no Accept: everything is acceptable
+    with pytest.raises(HttpError) as caught:
+        choose(("pdf",), "image/png", GRAPH, "the thing")
+    assert caught.value.message.startswith("format=pdf names no format, and none of the media types accepted")
+
+
+@pytest.mark.parametrize("values,offers,expected", [
+    # SPARQLWrapper names the format in format, output and results, each again with its media type
+    (("tsv", "text/tab-separated-values", "tsv", "text/tab-separated-values"), formats.RESULT_FORMATS, formats.TSV),
+    (("json-ld", "application/ld+json,application/x-json+ld"), GRAPH, formats.JSONLD),  # a list: one known
+    (("rdf+xml", "application/rdf+xml"), GRAPH, formats.RDFXML),
+    (("xml",), GRAPH, formats.RDFXML),          # xml for a graph: RDF/XML
+    (("xml",), formats.RESULT_FORMATS, formats.SPARQL_XML),
+    (("json",), GRAPH, formats.JSONLD),         # json for a graph: JSON-LD
+    (("json",), formats.RESULT_FORMATS, formats.SPARQL_JSON),
+    (("n3",), GRAPH, formats.TURTLE),           # N3 includes Turtle
+    (("turtle", "nonsense"), GRAPH, formats.TURTLE),  # an unknown name next to a known one is passed over
+])
+def test_repeated_format_values_that_agree_and_the_names_clients_send(values, offers, expected):
+    assert choose(values, "image/png", offers, "x") is expected
 
 
 def test_etags_change_with_what_varies():

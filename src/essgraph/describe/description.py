@@ -158,8 +158,9 @@ def describe(
                 if count >= INCOMING_LIMIT:
                     truncated = True
                     break
-                count += 1
+                before = len(c.triples)
                 c.add(q)
+                count += len(c.triples) - before  # a triple held by several graphs counts once
                 if q.predicate in MEMBERS:
                     c.add_full(q.subject, q.subject.value if isinstance(q.subject, ox.NamedNode) else None)
     if not c.triples:
@@ -218,12 +219,14 @@ def _ordered(triples: dict, roots: list[str]) -> list[ox.Triple]:
 def _predicate_labels(store: ox.Store, triples: list[ox.Triple]) -> dict[str, list[ox.Literal]]:
     labels = {}
     for p in {t.predicate for t in triples}:
-        labels[p.value] = [
-            q.object
-            for pred in LABEL[:2]
-            for q in store.quads_for_pattern(p, pred, None, None)
-            if isinstance(q.object, ox.Literal)
-        ]
+        labels[p.value] = list(
+            dict.fromkeys(  # once each, whatever the graphs holding it
+                q.object
+                for pred in LABEL[:2]
+                for q in store.quads_for_pattern(p, pred, None, None)
+                if isinstance(q.object, ox.Literal)
+            )
+        )
     return labels
 
 

@@ -21,7 +21,7 @@ DATE_FORMAT = "%d/%m/%Y"
 LICENCE = {
     "name": "etalab-2.0",
     "title": "Licence Ouverte / Open Licence version 2.0",
-    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
 }
 
 

@@ -32,7 +32,7 @@ from essgraph import urls
 from essgraph.errors import ValidationFailed
 from essgraph.files import write_atomically
 from essgraph.publish.catalog import CATALOG_DIR, CatalogBuilder
-from essgraph.publish.dcat_check import dcat_shapes_dir, validate_catalog
+from essgraph.publish.dcat_check import check_catalog, dcat_shapes_dir
 from essgraph.publish.dumps import write_dumps
 from essgraph.publish.layout import CATALOG_FILES, DUMPS, STATE_FILE
 from essgraph.publish.void import void_triples
@@ -68,8 +68,11 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         catalog = Triples()
     else:
         catalog = CatalogBuilder(store, base, meta, state, dumps, project.publisher).build(plans)
-        results = validate_catalog(catalog, dcat_shapes_dir(project.root))
+        check = check_catalog(catalog, dcat_shapes_dir(project.root))
+        results = check.results
         report.results.extend(results)
+        if check.waived:
+            log.info("%d DCAT-AP result(s) waived for the harvesters (see essgraph.publish.waivers)", len(check.waived))
         violations = [r for r in results if r.severity == "Violation"]
         if violations:
             lines = "\n".join(f"  [catalog] {r.line()}" for r in violations[:20])

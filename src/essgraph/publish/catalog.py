@@ -16,11 +16,29 @@ import pyoxigraph as ox
 
 from essgraph import urls
 from essgraph.errors import ConfigError
-from essgraph.publish.distributions import data_service, distribution
+from essgraph.publish.distributions import data_service, distribution, sparql_distribution
 from essgraph.publish.dumps import DumpFile
-from essgraph.rdf.namespaces import DCAT, DCT, ESS_TERM, FOAF, PROV, RDF, RDFS, SKOS, XSD, Triples, lit, node
+from essgraph.rdf.namespaces import (
+    DCAT,
+    DCT,
+    ESS_TERM,
+    FOAF,
+    LOCN,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VCARD,
+    XSD,
+    Triples,
+    lit,
+    node,
+)
 
 LOCAL_AUTHORITY = "http://purl.org/adms/publishertype/LocalAuthority"
+#: the geometry of a place the catalog copies from the data (WKT literals: udata reads the polygons of dcat:bbox,
+#: ckanext-dcat each of the three, ckanext-spatial indexes locn:geometry)
+GEOMETRY = (DCAT("bbox"), DCAT("centroid"), LOCN("geometry"))
 COLLECTIVITE = "https://w3id.org/essgraph/def/organisation-type/collectivite"
 #: properties a plan dataset takes from the whole-graph dataset when the metadata gives it none
 INHERITED = ("keyword", "theme", "conformsTo", "accrualPeriodicity", "accessRights")
@@ -89,6 +107,9 @@ class CatalogBuilder:
         if publisher.homepage:
             self.add(agent, FOAF("homepage"), node(publisher.homepage))
             self.add(node(publisher.homepage), RDF("type"), FOAF("Document"))
+        if publisher.email:  # the operator's address: on the catalog's contact points
+            for contact in self.meta.objects(self.catalog, DCAT("contactPoint")):
+                self.add(contact, VCARD("hasEmail"), node("mailto:" + publisher.email))
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -171,6 +192,7 @@ class CatalogBuilder:
                 add(ds, DCT("publisher"), o)
         for f in (f for f in self.dumps if f.dataset == ds_id):
             add(ds, DCAT("distribution"), distribution(self, ds, f, dates["modified"]))
+        add(ds, DCAT("distribution"), sparql_distribution(self, ds, dates["modified"]))
 
     def plan_facts(self, ds, ds_id: str, plan_iris: list, fallback_title: str) -> None:
         add = self.add
@@ -199,6 +221,9 @@ class CatalogBuilder:
                 add(place, RDF("type"), DCT("Location"))
                 for t in self.label(place, "fr"):
                     add(place, SKOS("prefLabel"), t)
+                for p in GEOMETRY:
+                    for o in self.values(place, p)[:1]:
+                        add(place, p, o)
             publishers += [org for org in self.values(plan, ESS_TERM("collectivite")) if self.agent(org)][:1]
             adopted = [d for a in self.values(plan, ESS_TERM("adoptedBy")) for d in self.values(a, DCT("date"))]
             durations = self.values(plan, ESS_TERM("plannedDuration"))

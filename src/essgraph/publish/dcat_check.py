@@ -2,11 +2,12 @@
 
 The shapes ship with essgraph as package data (``essgraph/publish/dcat_ap/``, with their provenance in its
 README), so an installed wheel validates its catalog too; a project may bring its own copy in ``shapes/dcat-ap/``.
+The results essgraph accepts on purpose for the harvesters (:mod:`essgraph.publish.waivers`) are set apart.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pyoxigraph as ox
 import rdflib
 
 from essgraph.errors import ConfigError
+from essgraph.publish.waivers import Waiver, take_waived
 from essgraph.rdf.namespaces import Triples
 from essgraph.rdf.rdflib_bridge import to_rdflib_graph
 from essgraph.validate.pyshacl_adapter import parse_report
@@ -29,7 +31,18 @@ def dcat_shapes_dir(project_root: Path) -> Path:
     return own if own.is_dir() else Path(str(resources.files("essgraph.publish") / "dcat_ap"))
 
 
+@dataclass
+class CatalogCheck:
+    results: list[Result]  # every result the waivers do not accept (violations fail the build)
+    waived: list[tuple[Waiver, Result]] = field(default_factory=list)
+
+
 def validate_catalog(catalog: Triples, shapes_dir: Path) -> list[Result]:
+    """The results of :func:`check_catalog` that no waiver accepts."""
+    return check_catalog(catalog, shapes_dir).results
+
+
+def check_catalog(catalog: Triples, shapes_dir: Path) -> CatalogCheck:
     """Validate the catalog graph against every official DCAT-AP shapes file, together."""
     files = tuple(sorted(shapes_dir.glob("*.ttl")))
     if not files:
@@ -55,7 +68,8 @@ def validate_catalog(catalog: Triples, shapes_dir: Path) -> list[Result]:
     for detail in list(report.objects(None, SH.detail)):
         for triple in list(report.triples((detail, None, None))):
             report.remove(triple)
-    return [replace(r, dataset="catalog") for r in parse_report(report)]
+    waived = [(waiver, replace(parse_report(alone)[0], dataset="catalog")) for waiver, alone in take_waived(report)]
+    return CatalogCheck([replace(r, dataset="catalog") for r in parse_report(report)], waived)
 
 
 def load_dcat_shapes(files) -> rdflib.Graph:

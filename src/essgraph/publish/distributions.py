@@ -1,5 +1,6 @@
-"""The parts of the catalog that describe how the data is served: a ``dcat:Distribution`` per dump file and the
-SPARQL endpoint as a ``dcat:DataService``. Functions of the :class:`~essgraph.publish.catalog.CatalogBuilder`
+"""The parts of the catalog that describe how the data is served: a ``dcat:Distribution`` per dump file, one per
+dataset for the SPARQL endpoint (its ``dcat:accessService``: udata makes it a resource of type "api", ckanext-dcat
+lists it in ``access_services``), and the SPARQL endpoint as a ``dcat:DataService``. Functions of the :class:`~essgraph.publish.catalog.CatalogBuilder`
 (``self``) that makes the rest of the catalog."""
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from essgraph.rdf.namespaces import DCAT, DCT, RDF, RDFS, SPDX, XSD, lit, node
 if TYPE_CHECKING:
     from essgraph.publish.catalog import CatalogBuilder
 
-#: SPDX SHA-256, in the IRI form the DCAT-AP 3.0.1 vocabulary shape accepts (``^https://spdx.org/rdf/terms``);
-#: data/catalog/eu-vocabularies.ttl states it owl:sameAs the SPDX 2 IRI http://spdx.org/rdf/terms#checksumAlgorithm_sha256.
-CHECKSUM_ALGORITHM = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+#: SPDX SHA-256 as SPDX 2.3 and DCAT 3 write it, the only form udata (data.gouv.fr) reads; the DCAT-AP 3.0.1
+#: vocabulary shape asks for ``^https://spdx.org/rdf/terms``: a waived result (essgraph.publish.waivers)
+CHECKSUM_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 
 
@@ -88,7 +89,35 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
     out.add(dist, SPDX("checksum"), checksum)
     out.add(checksum, RDF("type"), SPDX("Checksum"))
     out.add(checksum, SPDX("algorithm"), node(CHECKSUM_ALGORITHM))
-    out.add(checksum, SPDX("checksumValue"), lit(f.sha256, XSD("hexBinary")))
+    # a plain literal (the lower-case hex digest): udata reads an xsd:hexBinary value as bytes and then refuses the
+    # resource; DCAT-AP 3.0.1 asks for xsd:hexBinary: a waived result (essgraph.publish.waivers)
+    out.add(checksum, SPDX("checksumValue"), lit(f.sha256))
+    for o in self.out.objects(self.catalog, DCT("license")):
+        out.add(dist, DCT("license"), o)
+    out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))
+    return dist
+
+
+def sparql_distribution(self: CatalogBuilder, ds: ox.NamedNode, modified: str) -> ox.NamedNode:
+    """The distribution of dataset ``ds`` that is the SPARQL endpoint: its access URL and access service."""
+    dist = node(urls.distribution(ds.value, urls.SPARQL, False))
+    out = self.out
+    out.add(dist, RDF("type"), DCAT("Distribution"))
+    out.add(dist, DCT("identifier"), lit(dist.value))
+    out.add(dist, DCT("title"), lit("Point d'accès SPARQL", lang="fr"))
+    out.add(dist, DCT("title"), lit("SPARQL endpoint", lang="en"))
+    out.add(
+        dist,
+        DCT("description"),
+        lit("Les données du jeu interrogées en SPARQL 1.1 (protocole SPARQL), en lecture seule.", lang="fr"),
+    )
+    out.add(
+        dist,
+        DCT("description"),
+        lit("The dataset's data queried with SPARQL 1.1 (SPARQL Protocol), read-only.", lang="en"),
+    )
+    out.add(dist, DCAT("accessURL"), node(self.urls.sparql))
+    out.add(dist, DCAT("accessService"), node(self.urls.service))
     for o in self.out.objects(self.catalog, DCT("license")):
         out.add(dist, DCT("license"), o)
     out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))

@@ -5,7 +5,8 @@ media type, the file extension, the name, the W3C format IRI (http://www.w3.org/
 graphs are kept. A :class:`Format` reads them from there and adds only what pyoxigraph does not know:
 
 * the short name clients send in ``?format=``, on the command line and in file names (``turtle``, ``json``);
-* the other names and media types clients send for the same thing (``text/plain`` for N-Triples...);
+* the other names and media types clients send for the same thing (``text/plain`` for N-Triples, ``json-ld``...);
+  a name two formats share (``json``, ``xml``) means the one the answer can be: see :func:`by_name`;
 * the code of the EU file-type authority table (DCAT-AP ``dct:format`` of a distribution);
 * more file extensions read as the format (``.owl`` is RDF/XML), for source files only;
 * the formats pyoxigraph does not have (HTML, JSON, gzip), with the same attributes.
@@ -103,12 +104,15 @@ class Format:
 
 
 # RDF syntaxes
-TURTLE = Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",), "RDF_TURTLE")
+# a client asking for N3 (SPARQLWrapper's "n3") gets Turtle, which N3 includes
+TURTLE = Format("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "n3"), "RDF_TURTLE")
 NTRIPLES = Format("ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain",), "RDF_N_TRIPLES")
 NQUADS = Format("nquads", ox.RdfFormat.N_QUADS, (), "RDF_N_QUADS")
 TRIG = Format("trig", ox.RdfFormat.TRIG, (), "RDF_TRIG")
-JSONLD = Format("jsonld", ox.RdfFormat.JSON_LD, (), "JSON_LD", reads=("json",))
-RDFXML = Format("rdfxml", ox.RdfFormat.RDF_XML, (), "RDF_XML", reads=("owl", "xml", "skos"))
+# where the answer is a graph, "json" means JSON-LD (SPARQLWrapper turns JSON-LD into an rdflib Graph)
+JSONLD = Format("jsonld", ox.RdfFormat.JSON_LD, ("json-ld", "json"), "JSON_LD", reads=("json",))
+# where the answer is a graph, "xml" means RDF/XML (SPARQLWrapper's "xml" for CONSTRUCT and DESCRIBE)
+RDFXML = Format("rdfxml", ox.RdfFormat.RDF_XML, ("rdf+xml", "xml"), "RDF_XML", reads=("owl", "xml", "skos"))
 # SPARQL results (CSV is also the format of the actions' table)
 SPARQL_JSON = Format("json", ox.QueryResultsFormat.JSON, ("application/json",))
 SPARQL_XML = Format("xml", ox.QueryResultsFormat.XML, ("application/xml",))
@@ -125,6 +129,9 @@ ALL_FORMATS = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML, SPARQL_JSON, SPAR
 RDF_FORMATS = (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD, RDFXML)
 #: a graph answered over HTTP (pages, catalog, VoID, CONSTRUCT and DESCRIBE), Turtle preferred
 GRAPH_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+#: the description of a resource (pages): the graph formats, then N-Quads and TriG, which link-traversal clients
+#: (Comunica) ask for first (their documents carry no JSON-LD @context to fetch)
+RESOURCE_FORMATS = (*GRAPH_FORMATS, NQUADS, TRIG)
 #: SELECT and ASK results, SPARQL JSON preferred
 RESULT_FORMATS = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 
@@ -140,7 +147,9 @@ def media_type_of(iri: str) -> str:
 
 
 def by_name(name: str, formats: tuple[Format, ...]) -> Format | None:
-    """The format of ``formats`` that ``name`` (short name, extension or media type) means; None when none."""
+    """The format of ``formats`` that ``name`` (short name, extension, media type or alias) means; None when none.
+    The first of ``formats`` wins, so a shared name means what the answer can be: ``json`` is SPARQL JSON among
+    results formats and JSON-LD among RDF syntaxes."""
     name = name.strip().lower()
     return next((f for f in formats if name in f.names()), None)
 

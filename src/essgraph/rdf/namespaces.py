@@ -72,6 +72,7 @@ EXTRA_PREFIXES = {
     "adms": "http://www.w3.org/ns/adms#",
     "dcatap": "http://data.europa.eu/r5r/",
     "locn": "http://www.w3.org/ns/locn#",
+    "gsp": "http://www.opengis.net/ont/geosparql#",
     "formats": "http://www.w3.org/ns/formats/",
 }
 #: the prefixes every Turtle, TriG and RDF/XML document declares (see essgraph.rdf.serialize)
@@ -86,7 +87,7 @@ RDF, RDFS, XSD = (namespace(PREFIXES[p]) for p in ("rdf", "rdfs", "xsd"))
 DCAT, DCT, FOAF, PROV, SKOS, VOID, ESS_TERM = (
     namespace(PREFIXES[p]) for p in ("dcat", "dct", "foaf", "prov", "skos", "void", "ess")
 )
-SPDX, HYDRA = namespace(EXTRA_PREFIXES["spdx"]), namespace(EXTRA_PREFIXES["hydra"])
+SPDX, HYDRA, VCARD, LOCN = (namespace(EXTRA_PREFIXES[p]) for p in ("spdx", "hydra", "vcard", "locn"))
 
 
 def node(iri: str) -> ox.NamedNode:

@@ -7,7 +7,10 @@ counted while the engine writes them, and writing stops as soon as the cap is pa
   escaped), then converted to the asked format by pyoxigraph's own parser and writer. Measured on 200,000
   rows, TSV + conversion costs the same as writing JSON directly.
 * CONSTRUCT / DESCRIBE: written as N-Triples (one triple a line), then converted the same way.
-* ASK: one boolean.
+* ASK: one boolean; in CSV and TSV, which the W3C formats define for SELECT only, as a one-column table with the
+  variable ``_askResult``, as Apache Jena writes it (``_askResult\r\ntrue\r\n``, ``?_askResult\ntrue\n``):
+  a client that reads every CSV/TSV answer as a table (rdflib's SPARQLStore) then gets the value instead of an empty
+  table.
 
 An answer over ``max_bytes`` is an error naming the setting (writing stops early when the TSV or N-Triples is
 already far over it). pyoxigraph's parsers refuse a line over 16 MiB; a value that long is written again, directly
@@ -96,12 +99,18 @@ class _LineCounter:
         return b"".join(self.chunks)
 
 
-def _query_args(job: Job) -> dict:
+def merged(store: ox.Store) -> bool:
+    """True when the store's default graph holds the merge of its named graphs (the server's copy in memory:
+    essgraph.web.published.merge_default_graph); a build itself never writes the default graph."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def _query_args(job: Job, store: ox.Store) -> dict:
     args: dict = {"base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         args["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         args["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif job.union_default_graph:
+    elif job.union_default_graph and not merged(store):  # merged: the default graph is the union, each triple once
         args["use_default_graph_as_union"] = True
     if job.substitutions:
         args["substitutions"] = {ox.Variable(name): term for name, term in job.substitutions}
@@ -158,9 +167,9 @@ def execute(store: ox.Store, job: Job) -> Answer:
 def evaluate(store: ox.Store, job: Job) -> Answer:
     """Run ``job`` without the SERVICE check (the kernel filter of the process is then the only guard)."""
     try:
-        result = store.query(job.query, **_query_args(job))
+        result = store.query(job.query, **_query_args(job, store))
         if isinstance(result, ox.QueryBoolean):
-            return Answer(result.serialize(format=_results_format(job)), 1)
+            return Answer(_boolean(result, _results_format(job)), 1)
         if isinstance(result, ox.QuerySolutions):
             answer = _solutions(store, result, job)
         else:
@@ -211,6 +220,16 @@ def _results_format(job: Job) -> ox.QueryResultsFormat:
     return target
 
 
+def _boolean(result: ox.QueryBoolean, target: ox.QueryResultsFormat) -> bytes:
+    """An ASK answer: pyoxigraph's JSON or XML, Jena's one-column table in CSV and TSV."""
+    text = "true" if result else "false"
+    if target == ox.QueryResultsFormat.CSV:
+        return f"_askResult\r\n{text}\r\n".encode()
+    if target == ox.QueryResultsFormat.TSV:
+        return f"?_askResult\n{text}\n".encode()
+    return result.serialize(format=target)
+
+
 def _budget(job: Job, final: bool) -> int | None:
     """Bytes the intermediate TSV or N-Triples may take: the cap itself when it is the answer, else twice the cap
     (the answer in another format may be smaller; what it really takes is checked on the answer)."""
@@ -223,7 +242,7 @@ def _direct(store: ox.Store, job: Job, target) -> bytes:
     """Evaluate again and write ``target`` directly: for a value over pyoxigraph's 16 MiB parser buffer, which the
     conversion from TSV or N-Triples cannot read back (rows were counted by the first run)."""
     writer = _LineCounter(None, job.max_bytes)
-    store.query(job.query, **_query_args(job)).serialize(writer, format=target)
+    store.query(job.query, **_query_args(job, store)).serialize(writer, format=target)
     return writer.getvalue()
 
 

@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from essgraph.errors import HttpError, QueryError
-from essgraph.web.http import allow_header, error_body, error_response
+from essgraph.web.headers import allow_header
+from essgraph.web.http import error_body, error_response
 
 log = logging.getLogger("essgraph.web")
 

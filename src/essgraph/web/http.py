@@ -1,22 +1,25 @@
-"""The HTTP rules every route follows, in one place: format choice (406), conditional requests (ETag, 304), CORS,
-``Link`` headers and errors in the negotiated format.
+"""The HTTP rules every route follows, in one place: format choice (406), conditional requests (ETag, 304), ``Link``
+headers and errors in the negotiated format (the headers every answer carries, CORS included, are in
+:mod:`essgraph.web.headers`).
 
-**Format.** ``?format=`` (a short name, an extension or a media type) wins, then an extension on the path
-(``/catalog.ttl``, ``…/1.4.ttl``), then ``Accept`` with its q-values; ties go to the route's own order. A
-``?format=`` that names no format at all is a bad request (**400** ``unknown_format``); a known format the resource
-does not come in, or an ``Accept`` that nothing fits, is **406** ``not_acceptable`` — never a silent fallback.
+**Format.** The query parameters ``format``, ``output`` and ``results`` (:data:`FORMAT_PARAMETERS`: SPARQL clients
+send the last two, SPARQLWrapper all three, some repeated with a media type) name the format, by short name,
+extension, media type or a client's name for it (``json-ld``, ``rdf+xml``, ``n3``; ``xml`` and ``json`` mean RDF/XML
+and JSON-LD where the answer is a graph); a value may be a comma-separated list. What they name wins, then an
+extension on the path (``/catalog.ttl``, ``…/1.4.ttl``), then ``Accept`` with its q-values; ties go to the route's
+own order. Every known format they name must be the same one (else **400** ``several_formats``), one the resource
+comes in (else **406** ``not_acceptable``). A name that means no format at all is passed over: the answer falls back
+to the extension, then to ``Accept`` — and when nothing acceptable remains, the 406 names that value. Never a silent
+answer in another format than one asked for.
 
 **Caching.** What the server generates (pages, catalog, VoID, query answers) is a pure function of the build, the
 code and the request: its ETag is weak and made from the build id, the essgraph version and what varies (the format,
 the page, the query); Last-Modified is the build time. Files (dumps, the JSON-LD context) get a strong ETag, their
 content hash. ``If-None-Match`` (weak comparison) wins over ``If-Modified-Since``; both only for GET and HEAD.
 
-**CORS.** Everything is public and read-only: every answer allows any origin; preflights (``OPTIONS``) are answered
-for every route with the methods the route accepts (:class:`Cors`).
-
 **Errors.** One body (``{"error": {status, code, message, hint}}``) in the format the client negotiated among the
 route's error formats: an HTML page for people, an RDF document holding only a comment (an empty graph) for Turtle,
-N-Triples and RDF/XML clients, else JSON (see :func:`error_response`); a 406 is always JSON.
+N-Triples, N-Quads, TriG and RDF/XML clients, else JSON (see :func:`error_response`); a 406 is always JSON.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from essgraph import __version__
 from essgraph.errors import HttpError
@@ -94,33 +96,73 @@ def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
     return offer if q > 0 else None
 
 
-def choose(
-    asked: str | None, accept: str | None, offers: tuple[Format, ...], what: str, extension: Format | None = None
-) -> Format:
-    """The format of an answer by the rule above: ``asked`` (``?format=``), else ``extension``, else ``accept``."""
-    if asked:
-        found = formats.by_name(asked, offers)
-        if found is not None:
-            return found
-        names = ", ".join(f"format={o.name}" for o in offers)
-        if formats.by_name(asked, formats.ALL_FORMATS) is None:
-            raise HttpError(400, "unknown_format", f"unknown format {asked!r}", f"use {names}")
+#: the query parameters that name a format (``output`` and ``results`` are the synonyms SPARQL clients send)
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def format_values(params) -> tuple[str, ...]:
+    """The values of the format parameters among ``params`` ((name, value) pairs), in order."""
+    return tuple(value for name, value in params if name in FORMAT_PARAMETERS)
+
+
+def named_format(values: tuple[str, ...], offers: tuple[Format, ...], what: str) -> Format | None:
+    """The one format ``values`` name (None when they name no known format); 400 when they name different
+    formats, 406 when the one they name is not among ``offers``."""
+    named: dict[Format, str] = {}  # each known format named, with the first name given for it
+    for value in values:
+        for item in value.split(","):
+            name = item.split(";")[0].strip()
+            found = (formats.by_name(name, offers) or formats.by_name(name, formats.ALL_FORMATS)) if name else None
+            if found is not None:
+                named.setdefault(found, name)
+    if len(named) > 1:
+        raise HttpError(
+            400,
+            "several_formats",
+            "the request names different formats: " + ", ".join(f"format={n}" for n in named.values()),
+            "name one of " + ", ".join(f"format={o.name}" for o in offers) + " (format, output and results must agree)",
+        )
+    if not named:
+        return None
+    ((found, name),) = named.items()
+    if found not in offers:
         raise HttpError(
             406,
             "not_acceptable",
-            f"format={asked} is not available for {what}",
-            f"use {names}",
+            f"format={name} is not available for {what}",
+            "use " + ", ".join(f"format={o.name}" for o in offers),
             headers={"Vary": "Accept"},
         )
+    return found
+
+
+def choose(
+    asked: str | tuple[str, ...] | None,
+    accept: str | None,
+    offers: tuple[Format, ...],
+    what: str,
+    extension: Format | None = None,
+) -> Format:
+    """The format of an answer by the rule above: what ``asked`` (the format parameters' values) names, else
+    ``extension``, else ``accept``."""
+    values = (asked,) if isinstance(asked, str) else tuple(asked or ())
+    found = named_format(values, offers, what)
+    if found is not None:
+        return found
     if extension is not None:
         return extension
     found = negotiate(accept, offers)
     if found is None:
+        unknown = next((v for v in values if v.strip()), None)
+        prefix = f"format={unknown} names no format, and " if unknown else ""
         raise HttpError(
             406,
             "not_acceptable",
-            f"none of the media types accepted ({accept}) can represent {what}",
-            "accept one of " + ", ".join(o.media_type for o in offers) + ", or ask with ?format=",
+            f"{prefix}none of the media types accepted ({accept}) can represent {what}",
+            "accept one of "
+            + ", ".join(o.media_type for o in offers)
+            + ", or ask with format="
+            + " or format=".join(o.name for o in offers),
             headers={"Vary": "Accept"},
         )
     return found
@@ -141,8 +183,9 @@ def extension_format(extension: str, offers: tuple[Format, ...], url: str) -> Fo
 
 
 def choose_for(request: Request, offers: tuple[Format, ...], what: str, extension: Format | None = None) -> Format:
-    """:func:`choose` with the request's ``?format=`` and ``Accept``."""
-    return choose(request.query_params.get("format"), request.headers.get("accept"), offers, what, extension)
+    """:func:`choose` with the request's format parameters and ``Accept``."""
+    values = format_values(request.query_params.multi_items())
+    return choose(values, request.headers.get("accept"), offers, what, extension)
 
 
 # -- query strings ------------------------------------------------------------------------------------------------
@@ -243,75 +286,11 @@ def link_header(*values: str) -> dict[str, str]:
     return {"Link": ", ".join(values)}
 
 
-# -- CORS ----------------------------------------------------------------------------------------------------------
-
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-EXPOSED = b"ETag, Link, Content-Location, Retry-After, Allow"
-_HEADER_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
-
-
-def allow_header(methods: str) -> str:
-    """The ``Allow`` value of a route's methods, in a stable order, OPTIONS included (every route answers it)."""
-    found = {m.strip().upper() for m in methods.split(",") if m.strip()} | {"OPTIONS"}
-    return ", ".join(m for m in METHODS if m in found)
-
-
-class Cors:
-    """Allows every origin on every answer; answers the preflight (``OPTIONS``) of every route with its methods.
-
-    An ``OPTIONS`` request goes through the app like any other: a route that has the path answers 405 with its
-    ``Allow`` header, which becomes a 204 preflight answer here; a path no route has stays a 404."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        preflight = scope["method"] == "OPTIONS"
-        swallowing = False
-
-        async def with_cors(message: Message) -> None:
-            nonlocal swallowing
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _CORS_NAMES]
-                if preflight and message["status"] == 405:
-                    allow = dict(headers).get(b"allow", b"").decode("latin-1")
-                    swallowing = True
-                    await send({"type": "http.response.start", "status": 204, "headers": _preflight(scope, allow)})
-                    await send({"type": "http.response.body", "body": b""})
-                    return
-                headers += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED)]
-                message = {**message, "headers": headers}
-            elif swallowing:
-                return
-            await send(message)
-
-        await self.app(scope, receive, with_cors)
-
-
-_CORS_NAMES = (b"access-control-allow-origin", b"access-control-expose-headers")
-
-
-def _preflight(scope: Scope, allow: str) -> list[tuple[bytes, bytes]]:
-    asked = dict(scope["headers"]).get(b"access-control-request-headers", b"").decode("latin-1")
-    allowed_headers = asked if _HEADER_LIST.match(asked) else "Accept, Content-Type"
-    return [
-        (b"access-control-allow-origin", b"*"),
-        (b"allow", allow.encode()),
-        (b"access-control-allow-methods", allow.encode()),
-        (b"access-control-allow-headers", allowed_headers.encode("latin-1")),
-        (b"access-control-max-age", b"86400"),
-        (b"content-length", b"0"),
-    ]
-
-
 # -- errors --------------------------------------------------------------------------------------------------------
 
 #: the error formats of API routes (JSON first) and of pages for people (HTML first)
 ERROR_FORMATS = (formats.JSON, formats.SPARQL_JSON, formats.HTML, *formats.GRAPH_FORMATS)
-PAGE_ERROR_FORMATS = (formats.HTML, *formats.GRAPH_FORMATS, formats.JSON, formats.SPARQL_JSON)
+PAGE_ERROR_FORMATS = (formats.HTML, *formats.RESOURCE_FORMATS, formats.JSON, formats.SPARQL_JSON)
 
 
 class PageRoute(APIRoute):
@@ -331,8 +310,10 @@ def _error_format(request: Request, exc: HttpError) -> Format:
     if exc.status == 406:
         return formats.JSON
     offers = getattr(request.scope.get("route"), "error_formats", ERROR_FORMATS)
-    asked = request.query_params.get("format")
-    found = formats.by_name(asked, offers) if asked else None
+    try:
+        found = named_format(format_values(request.query_params.multi_items()), offers, "the error")
+    except HttpError:
+        found = None
     last = request.url.path.rsplit("/", 1)[-1]
     if found is None and "." in last:
         found = formats.by_extension(last.rsplit(".", 1)[1], offers)
@@ -361,7 +342,7 @@ def error_response(request: Request, exc: HttpError) -> Response:
             status_code=exc.status,
             headers={**headers, "Content-Type": media.content_type, "Content-Language": "fr"},
         )
-    if media in (formats.TURTLE, formats.NTRIPLES):
+    if media in (formats.TURTLE, formats.NTRIPLES, formats.NQUADS, formats.TRIG):
         content = f"# {text}\n"
     elif media is formats.RDFXML:
         content = (

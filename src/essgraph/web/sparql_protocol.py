@@ -8,7 +8,9 @@ a message that says what is wrong. It is a pure function: the W3C protocol tests
   parameters in the body or the URL); via POST ``application/sparql-query`` (the body is the query, dataset
   parameters in the URL).
 * ``default-graph-uri`` / ``named-graph-uri`` (any number) give the dataset and override the query's FROM clauses.
-* ``format`` (an extension, as in most endpoints) names the result format and wins over ``Accept``.
+* ``format``, ``output``, ``results`` name the result format (as most endpoints read them; SPARQLWrapper sends all
+  three, in the URL or the form): their values are kept for :func:`essgraph.web.http.choose`, which reads them by
+  the one rule of every route.
 * The endpoint is read-only: ``update``, ``using-graph-uri``, ``application/sparql-update`` are refused (403,
   the same ``read_only`` refusal as an update sent as a query: :func:`essgraph.sparql.guard.read_only`).
 """
@@ -22,6 +24,7 @@ import pyoxigraph as ox
 
 from essgraph.errors import HttpError
 from essgraph.sparql.guard import read_only
+from essgraph.web.http import format_values
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -35,7 +38,7 @@ class SparqlRequest:
     query: str | None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()  # the values of the format parameters (format, output, results)
 
     @property
     def has_dataset(self) -> bool:
@@ -149,9 +152,6 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
             f"the request carries {len(queries)} queries; send exactly one",
             "a direct POST takes the query as its body only, not also as ?query=",
         )
-    formats = [value for name, value in fields if name == "format"]
-    if len(formats) > 1:
-        raise HttpError(400, "several_formats", "the request names more than one format")
     query = queries[0] if queries else None
     if query is None and method == "POST":
         raise HttpError(
@@ -166,5 +166,5 @@ def parse_request(method: str, query_string: bytes, content_type: str | None, bo
         query,
         _iris([v for n, v in fields if n == "default-graph-uri"], "default-graph-uri"),
         _iris([v for n, v in fields if n == "named-graph-uri"], "named-graph-uri"),
-        formats[0] if formats else None,
+        format_values(fields),
     )

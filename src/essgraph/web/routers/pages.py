@@ -1,5 +1,5 @@
 """Linked Data pages: every IRI under the base and every term of the essgraph vocabulary dereferences, as HTML for
-people and as Turtle, JSON-LD, N-Triples or RDF/XML for machines, from the same IRI.
+people and as Turtle, JSON-LD, N-Triples, RDF/XML, N-Quads or TriG for machines, from the same IRI.
 
 Routes (GET and HEAD)::
 
@@ -15,8 +15,8 @@ Routes (GET and HEAD)::
     /context.jsonld         the JSON-LD @context every JSON-LD answer refers to
 
 Format, caching and errors follow :mod:`essgraph.web.http`: ``?format=`` (name, extension or media type), else an
-extension on the path (``.html .ttl .jsonld .nt .rdf``; an IRI that really ends so wins), else ``Accept``; an
-unknown ``?format=`` is 400, nothing that fits is 406. Errors come in the negotiated format, HTML first (an HTML
+extension on the path (``.html .ttl .jsonld .nt .rdf .nq .trig``; an IRI that really ends so wins), else
+``Accept``; nothing that fits is 406. Errors come in the negotiated format, HTML first (an HTML
 page, an RDF comment, or the JSON error body).
 """
 
@@ -54,7 +54,7 @@ from essgraph.web.views.schema_org import website
 from essgraph.web.views.search import SearchIndexOf
 from essgraph.web.views.site import Site, SiteOf
 
-OFFERS = (formats.HTML, *formats.GRAPH_FORMATS)
+OFFERS = (formats.HTML, *formats.RESOURCE_FORMATS)
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$")
 CACHE_CONTROL = "public, max-age=300"
 HOME_PLANS = 12  # the most recent plans on the home page; every plan is at /plans
@@ -214,7 +214,7 @@ def answer(
         raise HttpError(
             404,
             "not_found",
-            f"nothing is published at {request.url}",
+            f"nothing is published at {request.url.path}",  # the path only: the Host header is never echoed
             hint="check the address, or start from the home page or the SPARQL endpoint",
         )
     media = choose_for(request, OFFERS, "this resource", ext_media)
@@ -233,7 +233,7 @@ def answer(
         return same
     description = describe(store, roots or target, incoming=incoming, extra=extra)
     if description is None:
-        raise HttpError(404, "not_found", f"nothing is published at {request.url}")
+        raise HttpError(404, "not_found", f"nothing is published at {request.url.path}")
     if media is formats.HTML:
         return _html(views.page(request, published, site, description, template), headers)
     if media is formats.JSONLD:

@@ -1,4 +1,5 @@
-"""The SPARQL router: ``/sparql`` (SPARQL 1.1 Protocol, service description, query page) and the canned queries
+"""The SPARQL router: ``/sparql`` (SPARQL 1.1 Protocol, service description, query page), the SPARQL service's IRI
+``/id/service/sparql`` (its description, like any resource; with a query, the protocol too) and the canned queries
 of ``queries/`` at ``/queries/{name}``.
 
 Handlers parse and negotiate, then hand the query to the engine (worker processes: the event loop never runs a
@@ -27,11 +28,21 @@ from essgraph.sparql.guard import check_query
 from essgraph.sparql.lexer import QueryInfo
 from essgraph.sparql.named import load_named_queries
 from essgraph.web import deps
-from essgraph.web.http import choose, link, link_header, query_values, unchanged, validators
+from essgraph.web.http import (
+    FORMAT_PARAMETERS,
+    choose,
+    choose_for,
+    link,
+    link_header,
+    query_values,
+    unchanged,
+    validators,
+)
 from essgraph.web.live import Live
 from essgraph.web.published import Published
 from essgraph.web.relay import RelayResponse
-from essgraph.web.sparql_protocol import parse_request
+from essgraph.web.routers import pages as resource_pages
+from essgraph.web.sparql_protocol import UPDATE_PARAMS, parse_request
 from essgraph.web.views import sparql_pages as pages
 from essgraph.web.views.site import Site, SiteOf
 
@@ -134,12 +145,12 @@ async def sparql(
     req = parse_request(request.method, query_string, request.headers.get("content-type"), body)
     accept = request.headers.get("accept")
     if req.query is None:
-        return _describe(request, settings, published, site, req.format, accept)
+        return _describe(request, settings, published, site, req.formats, accept)
     info = check_query(req.query)
     offers = offers_for(info)
     if request.method != "POST":
         offers += (formats.HTML,)  # a browser following a link to a query gets the query page, which runs it
-    media = choose(req.format, accept, offers, f"the result of this {info.form or 'SPARQL'} query")
+    media = choose(req.formats, accept, offers, f"the result of this {info.form or 'SPARQL'} query")
     if media is formats.HTML:
         return _query_page(request, site, settings)
     dataset = (req.default_graphs, req.named_graphs) if req.has_dataset else (None, None)
@@ -152,8 +163,33 @@ async def sparql(
     return RelayResponse(await start_query(request, live, engine, job), media.content_type, headers)
 
 
+@router.api_route(
+    urls.route(urls.SERVICE), methods=["GET", "HEAD", "POST"], summary="The SPARQL service (its description; queries)"
+)
+async def service(
+    request: Request,
+    settings: deps.AppSettings,
+    published: deps.PublishedBuild,
+    engine: deps.Engine,
+    live: deps.LiveHolder,
+    site: SiteOf,
+) -> Response:
+    """The IRI of the catalog's ``dcat:DataService``: dereferenced, its description (as every IRI under ``id/``);
+    sent a query, the SPARQL protocol, exactly as ``/sparql`` — clients that take an IRI ending in ``/sparql`` for an
+    endpoint (Comunica's link traversal) get answers, not a 405."""
+    if request.method == "POST" or any(name in request.query_params for name in ("query", *UPDATE_PARAMS)):
+        return await sparql(request, settings, published, engine, live, site)
+    path = urls.SERVICE.removeprefix(urls.ID)
+    return await asyncio.to_thread(resource_pages.resource, request, path, published, site)
+
+
 def _describe(
-    request: Request, settings: Settings, published: Published, site: Site, fmt: str | None, accept: str | None
+    request: Request,
+    settings: Settings,
+    published: Published,
+    site: Site,
+    fmt: tuple[str, ...],
+    accept: str | None,
 ) -> Response:
     """No query: the service description for RDF clients, the query page for browsers."""
     media = choose(fmt, accept, SD_OFFERS, "the service description")
@@ -183,8 +219,7 @@ async def static(name: str) -> Response:
 
 @router.api_route(urls.route(urls.QUERIES), methods=["GET", "HEAD"], summary="The canned queries")
 async def query_list(request: Request, queries: deps.NamedQueries, site: SiteOf) -> Response:
-    fmt = next(iter(query_values(request).get("format", [])), None)
-    media = choose(fmt, request.headers.get("accept"), (formats.JSON, formats.HTML), "the list of queries")
+    media = choose_for(request, (formats.JSON, formats.HTML), "the list of queries")
     if media is formats.HTML:
         return HTMLResponse(pages.query_list_page(request, site, queries), headers={"Vary": "Accept"})
     return JSONResponse(pages.query_list_json(queries), headers={"Vary": "Accept"})
@@ -209,8 +244,9 @@ async def canned_query(
             f"there is no canned query named {name!r}",
             f"the list of canned queries is at {urls.route(urls.QUERIES)}",
         )
-    values = {name: given[0] for name, given in query_values(request).items()}
-    fmt = values.pop("format", None)
+    given = query_values(request, repeatable=frozenset(FORMAT_PARAMETERS))
+    fmt = tuple(value for name in FORMAT_PARAMETERS for value in given.pop(name, []))
+    values = {name: values[0] for name, values in given.items()}
     info = check_query(query.text)
     offers = offers_for(info) + (formats.HTML,)
     media = choose(fmt, request.headers.get("accept"), offers, f"the query {name!r}")

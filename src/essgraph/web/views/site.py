@@ -24,7 +24,7 @@ class Site(Urls):
 
     def formats(self, page: str) -> list[tuple[str, str, str]]:
         """(name, URL, media type) of each raw format of a page."""
-        return [(f.label, with_extension(page, f.extension), f.media_type) for f in formats.GRAPH_FORMATS]
+        return [(f.label, with_extension(page, f.extension), f.media_type) for f in formats.RESOURCE_FORMATS]
 
 
 def site(published: Published = Depends(deps.published), settings: Settings = Depends(deps.settings)) -> Site:
