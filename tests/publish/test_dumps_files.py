@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from essgraph.publish.dumps import CSV_HEADER, read_index
+from essgraph.publish.actions_csv import BUDGET_COLUMNS, CSV_HEADER
+from essgraph.publish.dumps import read_index
 from essgraph.rdf.formats import RDF_FORMATS as RDF_DUMP_FORMATS
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -68,7 +69,8 @@ def test_every_distribution_answers_parses_and_matches_size_and_checksum(catalog
         else:
             assert response.headers["content-type"].split(";")[0] == dist["media"]
         if dist["media"] == "text/csv":
-            rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+            assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+            rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
             assert rows and list(rows[0]) == CSV_HEADER
         else:
             quads = list(ox.parse(body, format=OX_FORMATS[dist["media"]]))
@@ -105,7 +107,8 @@ def test_plan_dumps_hold_only_that_plan(catalog_app):
 
 
 def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(catalog_app):
-    rows = list(csv.DictReader(io.StringIO(catalog_app.get("/dumps/essgraph-actions.csv").text)))
+    body = catalog_app.get("/dumps/essgraph-actions.csv").content
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert [r["card_number"] for r in rows] == ["1.1", "1.4"]
     food = rows[1]
     assert food["action"] == catalog_app.base + "id/plan/saint-maur-des-fosses-2021/action/1.4"
@@ -119,6 +122,23 @@ def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(catalog_app
     assert food["levers"] == "Mise à disposition de moyens" and food["fields"] == "Alimentation"
     assert food["sdg_targets"] == "http://metadata.un.org/sdg/12.3"
     assert rows[0]["organisations"] == "Ville de Saint-Maur-des-Fossés"
+
+
+def test_the_actions_csv_gives_the_budgets_as_numbers_with_their_units(builds):
+    """The real plan: a sum (1.3), an amount per post (4.1), a monthly range (4.2); no budget elsewhere."""
+    path = builds["real"].current.path / "dumps" / "essgraph-actions.csv"
+    rows = {r["card_number"]: r for r in csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"),
+                                                                     newline=""))}
+    budget = lambda n: tuple(rows[n][c] for c in BUDGET_COLUMNS)  # noqa: E731
+    assert budget("1.3") == ("650", "", "", "EUR", "", "")
+    assert budget("4.1") == ("50000", "", "", "EUR", "", "poste")
+    assert budget("4.2") == ("", "1300", "2100", "EUR", "month", "")
+    assert budget("2.2") == ("", "", "", "", "", "")  # the world's food waste is context, not the action's means
+    with_budget = {n for n in rows if rows[n]["budget_currency"]}
+    assert with_budget == {"1.3", "4.1", "4.2"}
+    for n in with_budget:
+        for column in ("budget_value", "budget_min", "budget_max"):
+            assert rows[n][column] == "" or float(rows[n][column]) > 0
 
 
 def test_head_etag_and_304_on_dumps(catalog_app):

@@ -41,8 +41,8 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
             DCT("description"),
             lit(
                 "Une ligne par fiche action : numéro, titres, axe, description, objectifs, organisations, moyens, "
-                "calendrier, indicateurs, bases légales, financements, lieux, leviers, champs, cibles ODD. Valeurs "
-                "multiples séparées par « | ». UTF-8, virgule.",
+                "calendrier, indicateurs, bases légales, financements, lieux, leviers, champs, cibles ODD, budget "
+                "(montant en nombre, devise, période). Valeurs multiples séparées par « | ». UTF-8 avec BOM, virgule.",
                 lang="fr",
             ),
         )
@@ -51,8 +51,8 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
             DCT("description"),
             lit(
                 "One row per action card: number, titles, axis, description, objectives, organisations, means, "
-                "calendar, indicators, legal bases, funding, places, levers, fields, SDG targets. Multiple values "
-                'separated by " | ". UTF-8, comma-separated.',
+                "calendar, indicators, legal bases, funding, places, levers, fields, SDG targets, budget (amount as "
+                'a number, currency, period). Multiple values separated by " | ". UTF-8 with BOM, comma-separated.',
                 lang="en",
             ),
         )

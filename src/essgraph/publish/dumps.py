@@ -9,15 +9,15 @@ Layout of ``<build>/dumps/``::
 
 The files are written into the build folder being made, without an fsync each: the whole folder is synced once
 before it is published (:meth:`essgraph.build.builds.StoreDir.publish`), so a crash loses the unpublished build,
-never a published file (1,470 fsyncs were 9% of a 100-plan build). The RDF files are written by :mod:`essgraph.rdf.serialize` in every syntax of the format registry (gzip with a fixed mtime, atomic renames). Formats that keep
+never a published file (1,470 fsyncs were 9% of a 100-plan build). The RDF files are written by
+:mod:`essgraph.rdf.serialize` in every syntax of the format registry (gzip with a fixed mtime, atomic renames); the
+CSV by :mod:`essgraph.publish.actions_csv`. Formats that keep
 named graphs (N-Quads, TriG, JSON-LD) keep them; the others merge the graphs. The dumps never contain the catalog
 and VoID graphs: those describe the dumps (sizes, checksums) and are added to the store after the dumps are written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -26,12 +26,15 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from essgraph.files import atomic_write, gzip_file, sha256_file, write_atomically
+from essgraph.files import gzip_file, sha256_file, write_atomically
+from essgraph.publish.actions_csv import action_rows, write_csv
 from essgraph.rdf import formats
 from essgraph.rdf.formats import Format
-from essgraph.rdf.namespaces import sparql_prefixes
 from essgraph.rdf.serialize import export_to_file
 from essgraph.urls import WHOLE
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ESS_PLAN = "https://w3id.org/essgraph/def#Plan"
 
 INDEX = "index.json"
 #: the formats of the dumps, each known by its file extension (in file names, the index, distribution IRIs)
@@ -138,79 +141,3 @@ def read_index(folder: Path) -> dict[str, DumpFile]:
     except FileNotFoundError:
         return {}
     return {e["name"]: DumpFile(**e) for e in entries}
-
-
-# -- the CSV of the actions ------------------------------------------------------------------------------------------
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ESS_PLAN = "https://w3id.org/essgraph/def#Plan"
-SEPARATOR = " | "
-_LABEL = "(skos:prefLabel|rdfs:label) ?v FILTER(lang(?v) IN ('fr', ''))"
-
-#: column -> graph pattern binding ?v (and optionally ?k, a sort key) for the action ?a
-CSV_COLUMNS: dict[str, str] = {
-    "plan": "?a ess:inPlan ?v",
-    "card_number": "?a ess:cardNumber ?v",
-    "printed_number": "?a ess:printedNumber ?v",
-    "title": "?a dct:title ?v",
-    "summary_title": "?a ess:summaryTitle ?v",
-    "label_en": "?a rdfs:label ?v FILTER(lang(?v) = 'en')",
-    "axis": "?a ess:section ?s . ?s dct:isPartOf* ?x . ?x a ess:Axis ; rdfs:label ?v FILTER(lang(?v) IN ('fr', ''))",
-    "section": "?a ess:section ?s . ?s rdfs:label ?v FILTER(lang(?v) IN ('fr', ''))",
-    "context": "?a ess:context ?v",
-    "description": "?a dct:description ?v",
-    "objectives": "?a ess:objective ?o . ?o rdfs:label ?v OPTIONAL { ?o ess:position ?k }",
-    "organisations": f"?a ess:involvedOrganisation ?o . ?o {_LABEL}",
-    "means": "?a ess:meansWording ?v",
-    "calendar": "?a ess:calendarWording ?v",
-    "start_date": "?a ess:scheduledInterval/time:hasBeginning/time:inXSDDate ?v",
-    "end_date": "?a ess:scheduledInterval/time:hasEnd/time:inXSDDate ?v",
-    "scheduled_date": "?a ess:scheduledDate ?v",
-    "horizon": f"?a ess:horizon ?o . ?o {_LABEL}",
-    "method": "?a ess:methodWording ?v",
-    "indicators": "?a ess:resultIndicator ?o . ?o rdfs:label ?v OPTIONAL { ?o ess:position ?k }",
-    "legal_bases": "?a ess:legalBasis ?v",
-    "funding_programmes": f"?a ess:fundingProgramme ?o . ?o {_LABEL}",
-    "places": f"?a ess:place ?o . ?o {_LABEL}",
-    "levers": f"?a ess:lever ?o . ?o {_LABEL}",
-    "fields": f"?a ess:field ?o . ?o {_LABEL}",
-    "sdg_targets": "?a ess:sdgTarget ?v",
-    "source_locator": "?a ess:sourceLocator ?v",
-}
-CSV_HEADER = ["action", *CSV_COLUMNS]
-_PREFIXES = sparql_prefixes("ess", "dct", "rdfs", "skos", "time")
-
-
-def _card_key(number: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
-
-
-def action_rows(store: ox.Store) -> list[dict]:
-    """One dict per action (every plan), columns of :data:`CSV_HEADER`, multi-values joined with ' | '."""
-    values: dict[str, dict[str, list]] = {}
-    for row in store.query(_PREFIXES + "SELECT DISTINCT ?a WHERE { ?a a ess:Action }", use_default_graph_as_union=True):
-        values[row["a"].value] = {}
-    for column, pattern in CSV_COLUMNS.items():
-        query = f"{_PREFIXES}SELECT DISTINCT ?a ?v ?k WHERE {{ ?a a ess:Action . {pattern} }}"
-        for row in store.query(query, use_default_graph_as_union=True):
-            key = row["k"]
-            sort = float(key.value) if key is not None and key.value.replace(".", "", 1).isdigit() else 0.0
-            values.setdefault(row["a"].value, {}).setdefault(column, []).append((sort, row["v"].value))
-    rows = []
-    for action, cells in values.items():
-        row = {"action": action}
-        for column in CSV_COLUMNS:
-            row[column] = SEPARATOR.join(dict.fromkeys(v for _k, v in sorted(cells.get(column, []))))
-        rows.append(row)
-    return sorted(rows, key=lambda r: (r["plan"], _card_key(r["card_number"]), r["action"]))
-
-
-def write_csv(rows: list[dict], path: Path, sync: bool = True) -> None:
-    """RFC 4180 CSV (UTF-8, comma, header row), written atomically (``sync`` as for
-    :func:`essgraph.files.atomic_write`)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_HEADER, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    with atomic_write(path, sync=sync) as out:
-        out.write(buffer.getvalue().encode("utf-8"))
