@@ -27,11 +27,8 @@ def allow_header(methods: str) -> str:
     return ", ".join(m for m in METHODS if m in found)
 
 
-class Cors:
-    """Allows every origin on every answer; answers the preflight (``OPTIONS``) of every route with its methods.
-
-    An ``OPTIONS`` request goes through the app like any other: a route that has the path answers 405 with its
-    ``Allow`` header, which becomes a 204 preflight answer here; a path no route has stays a 404."""
+class _HttpMiddleware:
+    """An ASGI middleware that acts on HTTP exchanges only (:meth:`exchange`); lifespan and others pass through."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -39,7 +36,20 @@ class Cors:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
+        else:
+            await self.exchange(scope, receive, send)
+
+    async def exchange(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class Cors(_HttpMiddleware):
+    """Allows every origin on every answer; answers the preflight (``OPTIONS``) of every route with its methods.
+
+    An ``OPTIONS`` request goes through the app like any other: a route that has the path answers 405 with its
+    ``Allow`` header, which becomes a 204 preflight answer here; a path no route has stays a 404."""
+
+    async def exchange(self, scope: Scope, receive: Receive, send: Send) -> None:
         preflight = scope["method"] == "OPTIONS"
         swallowing = False
 
@@ -91,17 +101,10 @@ SECURITY_HEADERS = (
 _SECURITY_NAMES = {name for name, _ in SECURITY_HEADERS}
 
 
-class SecurityHeaders:
+class SecurityHeaders(_HttpMiddleware):
     """Adds :data:`SECURITY_HEADERS` to every answer (replacing any a route set)."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def exchange(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _SECURITY_NAMES]
