@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from essgraph.rdf.namespaces import ESS
+from essgraph.sparql.execute import union_args
 from support.browser import Browser, chromium_path
 
 pytestmark = [pytest.mark.browser,
@@ -24,7 +25,7 @@ def live(built):
 
 
 def _first(built, query: str) -> list[str]:
-    return [row[0].value for row in built.memory.query(query, use_default_graph_as_union=True)]
+    return [row[0].value for row in built.memory.query(query, **union_args(built.memory))]
 
 
 def test_walk_the_real_plan_in_chromium(built, live, tmp_path):

@@ -17,6 +17,7 @@ from essgraph.compare.export import to_csv, to_json
 from essgraph.compare.model import Plan, build_comparison
 from essgraph.search.index import index_path
 from essgraph.search.query import SearchIndex
+from essgraph.sparql.execute import union_args
 from essgraph.sparql.named import load_named_queries
 from support.projects import ROOT, base_of
 
@@ -37,7 +38,7 @@ def fetch_from(store: ox.Store):
     def fetch(name: str, plan: str) -> list[dict]:
         query = QUERIES[name]
         bound = any(p.name == "plan" for p in query.params)
-        result = store.query(query.text, use_default_graph_as_union=True,
+        result = store.query(query.text, **union_args(store),
                              substitutions=query.bindings({"plan": plan}) if bound else {})
         names = [v.value for v in result.variables]
         rows = [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 import pyoxigraph as ox
 import pytest
 
+from essgraph.sparql.execute import union_args
 from essgraph.sparql.named import load_named_queries
 from support.projects import ROOT, base_of
 
@@ -55,7 +56,7 @@ def both(builds) -> ox.Store:
 def run(store: ox.Store, name: str, **params: str) -> list[dict[str, str | None]]:
     """Run a named query as the server does: checked parameters bound as RDF terms, union default graph."""
     query = QUERIES[name]
-    result = store.query(query.text, use_default_graph_as_union=True, substitutions=query.bindings(params))
+    result = store.query(query.text, **union_args(store), substitutions=query.bindings(params))
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 import pytest
 
+from essgraph.sparql.execute import union_args
 from support.projects import ROOT, base_of
 
 SOURCE = ROOT / "data/sources/saint-maur-ville-initiatives-solidaires-2021.txt"
@@ -142,7 +143,7 @@ def graph(store) -> dict[str, dict[str, list]]:
                    FILTER(isIRI(?x) && STRSTARTS(STR(?x), CONCAT(STR(?a), "/")))
                    FILTER(isIRI(?y) && STRSTARTS(STR(?y), CONCAT(STR(?a), "/")))
                    FILTER(isBlank(?s) || STRSTARTS(STR(?s), CONCAT(STR(?a), "/"))) ?s ?p ?o }}
-        }}""", use_default_graph_as_union=True)
+        }}""", **union_args(store))
     for row in rows:
         card = out.setdefault(row["n"].value, {"card": defaultdict(list), "parts": defaultdict(lambda: defaultdict(list))})
         s = row["s"]
@@ -150,7 +151,7 @@ def graph(store) -> dict[str, dict[str, list]]:
             else card["parts"][s.value]
         target[row["p"].value].append(row["o"])
     labels = store.query(f"""SELECT ?s ?l WHERE {{ ?a <{ESS}inPlan> <{PLAN}> ; <{ESS}section> ?s . ?s <{RDFS}label> ?l
-                                                   FILTER(LANG(?l) = "fr") }}""", use_default_graph_as_union=True)
+                                                   FILTER(LANG(?l) = "fr") }}""", **union_args(store))
     out["_section_labels"] = {r["s"].value: r["l"].value for r in labels}
     return out
 
@@ -412,7 +413,7 @@ def test_notice(store):
         result = store.query("PREFIX ess: <https://w3id.org/essgraph/def#> PREFIX dct: <http://purl.org/dc/terms/> "
                              "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
                              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                             "PREFIX foaf: <http://xmlns.com/foaf/0.1/> " + query, use_default_graph_as_union=True)
+                             "PREFIX foaf: <http://xmlns.com/foaf/0.1/> " + query, **union_args(store))
         names = [v.value for v in result.variables]
         return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
 

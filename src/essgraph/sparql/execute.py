@@ -105,13 +105,21 @@ def merged(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
+def union_args(store: ox.Store) -> dict:
+    """The ``store.query`` arguments that make the default graph the union of the named graphs, each triple once:
+    none on a merged store (its default graph is that merge; asking pyoxigraph for the union there would add every
+    named graph to it again), else pyoxigraph's union default graph (which repeats a triple held by two graphs).
+    Every query of the published store over its default graph goes through this."""
+    return {} if merged(store) else {"use_default_graph_as_union": True}
+
+
 def _query_args(job: Job, store: ox.Store) -> dict:
     args: dict = {"base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         args["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         args["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    elif job.union_default_graph and not merged(store):  # merged: the default graph is the union, each triple once
-        args["use_default_graph_as_union"] = True
+    elif job.union_default_graph:
+        args.update(union_args(store))
     if job.substitutions:
         args["substitutions"] = {ox.Variable(name): term for name, term in job.substitutions}
     return args
