@@ -6,7 +6,7 @@
   pytest plugins; kept apart, the main environment stays what a user installs. Measured here: 1 m 28 s and 565 MB
   the first time, a few seconds when up to date. The tests run them as scripts (tests/clients/harvesters/*.py)
   that print JSON.
-* **npm packages** — Comunica, its link-traversal engine, axe-core — from tests/clients/node/package.json and its
+* **npm packages** — Comunica and its link-traversal engine — from tests/clients/node/package.json and its
   lockfile (``npm ci``, about 40 s and 200 MB with a warm npm cache), into tests/clients/node/node_modules.
 
 ``.ci/run`` installs both before the tests (``python tests/support/clients.py``); a test that needs one installs
