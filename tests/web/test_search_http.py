@@ -78,7 +78,6 @@ def test_results_are_paged(client, live):
     ({"colour": "blue"}, "unknown_parameter"),
     ({"q": ["a", "b"]}, "repeated_parameter"),
     ({"page": "0"}, "bad_page"),
-    ({"format": "pdf"}, "unknown_format"),
     ({"q": "x" * 501}, "query_too_long"),
 ])
 def test_bad_queries_are_400_with_what_was_wrong(client, query, code):
@@ -86,6 +85,13 @@ def test_bad_queries_are_400_with_what_was_wrong(client, query, code):
     assert response.status_code == 400 and response.json()["error"]["code"] == code
     page = client.get("/search", params=query, headers={"Accept": BROWSER})
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+
+
+def test_a_format_that_names_nothing_falls_back_to_accept_as_on_every_route(client):
+    response = client.get("/search", params={"format": "pdf"}, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+    refused = client.get("/search", params={"format": "pdf"}, headers={"Accept": "application/pdf"})
+    assert refused.status_code == 406 and "format=pdf names no format" in refused.json()["error"]["message"]
 
 
 def test_unknown_filter_values_are_shown_not_an_error(client):

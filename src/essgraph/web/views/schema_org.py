@@ -129,8 +129,8 @@ def dataset(node: Node, href: Callable[[Node], str]) -> dict:
     downloads = []
     for dist in node.resources("dcat:distribution"):
         licences |= {licence.iri for licence in dist.resources("dct:license")}
-        url = dist.first("dcat:downloadURL", "dcat:accessURL")
-        if url is None:
+        url = dist.first("dcat:downloadURL")
+        if url is None:  # a service (the SPARQL endpoint's distribution), not a file to download
             continue
         item = {"@type": "DataDownload", "contentUrl": url.iri, "name": dist.label}
         media = dist.first("dcat:mediaType")
