@@ -64,11 +64,10 @@ class QueryReader(PatternReader):
             self.ws()
 
     def _base_decl(self) -> bool:
-        start = self.mark()
-        if self.kw("BASE") and self.ws() and self.iriref() is not None:
+        if self.sequence("BASE", lambda: self.iriref() is not None):
             self.has_base = True
             return True
-        return self.reset(start)
+        return False
 
     def _prefix_decl(self) -> bool:
         start = self.mark()
@@ -83,10 +82,7 @@ class QueryReader(PatternReader):
 
     def _version_decl(self) -> bool:
         """SPARQL 1.2's ``VERSION "1.2"``, which pyoxigraph 0.5 accepts (a short string only)."""
-        start = self.mark()
-        if self.kw("VERSION") and self.ws() and not self.text.startswith(("'''", '"""'), self.pos) and self.string():
-            return True
-        return self.reset(start)
+        return self.sequence("VERSION", lambda: not self.text.startswith(("'''", '"""'), self.pos) and self.string())
 
     def _modifiers(self) -> bool:
         """``_ GroupClause? _ HavingClause? _ OrderClause? _ LimitOffsetClauses? _ ValuesClause``."""
@@ -94,9 +90,7 @@ class QueryReader(PatternReader):
             self.ws()
             clause()
         self.ws()
-        start = self.mark()
-        if not (self.kw("VALUES") and self.ws() and self.data_block()):
-            self.reset(start)
+        self.sequence("VALUES", self.data_block)  # optional: a sequence that fails gives back what it read
         self.aggregates = max(self.aggregates - 1, 0)  # build_select pops the SELECT scope
         return True
 
@@ -113,105 +107,43 @@ class QueryReader(PatternReader):
         count = 0
         while True:
             member = self.mark()
-            if self.var() and self.ws():
-                count += 1
-                continue
-            self.reset(member)
-            if (
-                self.lit("(")
-                and self.ws()
-                and self.expression()
-                and self.ws()
-                and self.kw("AS")
-                and self.ws()
-                and self.var()
-                and self.ws()
-                and self.lit(")")
-                and self.ws()
-            ):
+            if (self.var() or self.expression_as_var()) and self.ws():
                 count += 1
                 continue
             self.reset(member)
             return count > 0
 
     def _select_query(self) -> bool:
-        start = self.mark()
-        if (
-            self._select_clause()
-            and self.ws()
-            and self._dataset_clauses()
-            and self.ws()
-            and self._where_clause()
-            and self._modifiers()
-        ):
-            return True
-        return self.reset(start)
+        return self.sequence(self._select_clause, self._dataset_clauses, self._where_clause, self._modifiers)
 
     def sub_select(self) -> bool:
-        start = self.mark()
-        if self._select_clause() and self.ws() and self._where_clause() and self._modifiers():
-            return True
-        return self.reset(start)
+        return self.sequence(self._select_clause, self._where_clause, self._modifiers)
 
     def _construct_query(self) -> bool:
-        start = self.mark()
-        if (
-            self.kw("CONSTRUCT")
-            and self.ws()
-            and self._construct_template()
-            and self.ws()
-            and self._dataset_clauses()
-            and self.ws()
-            and self._where_clause()
-            and self._modifiers()
-        ):
-            return True
-        self.reset(start)
-        if (
-            self.kw("CONSTRUCT")
-            and self.ws()
-            and self._dataset_clauses()
-            and self.ws()
-            and self.kw("WHERE")
-            and self.ws()
-            and self.lit("{")
-            and self.ws()
-            and self._optional(self._triples_template)
-            and self.ws()
-            and self.lit("}")
-            and self._modifiers()
-        ):
-            return True
-        return self.reset(start)
+        return self.sequence(
+            "CONSTRUCT", self._construct_template, self._dataset_clauses, self._where_clause, self._modifiers
+        ) or self.sequence(
+            "CONSTRUCT",
+            self._dataset_clauses,
+            "WHERE",
+            "{",
+            lambda: self._optional(self._triples_template),
+            "}",
+            self._modifiers,
+        )
 
     def _describe_query(self) -> bool:
-        start = self.mark()
-        for star in (True, False):
-            self.reset(start)
-            if not (self.kw("DESCRIBE") and self.ws()):
-                return self.reset(start)
-            if star:
-                if not self.lit("*"):
-                    continue
-            elif not self._one_or_more(lambda: self.var_or_iri() and self.ws()):
-                continue
-            self.ws()
-            if self._dataset_clauses() and self.ws() and self._optional(self._where_clause) and self._modifiers():
-                return True
-        return self.reset(start)
+        # "*" / (VarOrIri _)+ : one alternative of the grammar each, which cannot both start at the same place
+        return self.sequence(
+            "DESCRIBE",
+            lambda: self.lit("*") or self._one_or_more(lambda: self.var_or_iri() and self.ws()),
+            self._dataset_clauses,
+            lambda: self._optional(self._where_clause),
+            self._modifiers,
+        )
 
     def _ask_query(self) -> bool:
-        start = self.mark()
-        if (
-            self.kw("ASK")
-            and self.ws()
-            and self._dataset_clauses()
-            and self.ws()
-            and self._where_clause()
-            and self._modifiers()
-        ):
-            return True
-        return self.reset(start)
+        return self.sequence("ASK", self._dataset_clauses, self._where_clause, self._modifiers)
 
     def _dataset_clauses(self) -> bool:
         """``DatasetClause ** (_)``: zero or more."""
@@ -220,7 +152,7 @@ class QueryReader(PatternReader):
             start = self.mark()
             if not first:
                 self.ws()
-            if not (self.kw("FROM") and self.ws() and (self.iri() or (self.kw("NAMED") and self.ws() and self.iri()))):
+            if not self.sequence("FROM", lambda: self.iri() or self.sequence("NAMED", self.iri)):
                 self.reset(start)
                 return True
             first = False
@@ -237,66 +169,43 @@ class QueryReader(PatternReader):
 
     def _by_clause(self, word: str, condition) -> bool:
         """``word _ BY _ (condition _)+`` (GROUP BY, ORDER BY)."""
-        start = self.mark()
-        if (
-            self.kw(word)
-            and self.ws()
-            and self.kw("BY")
-            and self.ws()
-            and self._one_or_more(lambda: condition() and self.ws())
-        ):
-            return True
-        return self.reset(start)
+        return self.sequence(word, "BY", lambda: self._one_or_more(lambda: condition() and self.ws()))
 
     def _group_condition(self) -> bool:
-        if self.builtin_call() or self.function_call():
-            return True
-        start = self.mark()
-        if self.lit("(") and self.ws() and self.expression() and self.ws():
-            alias = self.mark()
-            if not (self.kw("AS") and self.ws() and self.var() and self.ws()):
-                self.reset(alias)
-            if self.lit(")"):
-                return True
-        self.reset(start)
-        return self.var()
+        return (
+            self.builtin_call()
+            or self.function_call()
+            or self.sequence("(", self.expression, lambda: self.sequence("AS", self.var) or True, ")")
+            or self.var()
+        )
 
     def _having_clause(self) -> bool:
-        start = self.mark()
-        if self.kw("HAVING") and self.ws() and self._one_or_more(self.constraint):
-            return True
-        return self.reset(start)
+        return self.sequence("HAVING", lambda: self._one_or_more(self.constraint))
 
     def _order_clause(self) -> bool:
         return self._by_clause("ORDER", self._order_condition)
 
     def _order_condition(self) -> bool:
-        for word in ("ASC", "DESC"):
-            start = self.mark()
-            if self.kw(word) and self.ws() and self.bracketted():
-                return True
-            self.reset(start)
-        return self.constraint() or self.var()
+        return (
+            self.sequence("ASC", self.bracketted)
+            or self.sequence("DESC", self.bracketted)
+            or self.constraint()
+            or self.var()
+        )
 
     def _limit_offset(self) -> bool:
         for first, second in (("LIMIT", "OFFSET"), ("OFFSET", "LIMIT")):
-            start = self.mark()
             if self._integer_clause(first):
                 self.ws()
                 self._integer_clause(second)
                 return True
-            self.reset(start)
         return False
 
     def _integer_clause(self, word: str) -> bool:
-        start = self.mark()
-        return (self.kw(word) and self.ws() and self.token(INTEGER)) or self.reset(start)
+        return self.sequence(word, lambda: self.token(INTEGER))
 
     def _construct_template(self) -> bool:
-        start = self.mark()
-        if self.lit("{") and self.ws() and self._construct_triples() and self.ws() and self.lit("}"):
-            return True
-        return self.reset(start)
+        return self.sequence("{", self._construct_triples, "}")
 
     def _construct_triples(self) -> bool:
         """``(TriplesSameSubject _) ** ("." _) "."?``: zero or more."""
@@ -315,40 +224,16 @@ class QueryReader(PatternReader):
     # -- inline data ---------------------------------------------------------------------------------------------
 
     def data_block(self) -> bool:
-        start = self.mark()
-        if (
-            self.var()
-            and self.ws()
-            and self.lit("{")
-            and self.ws()
-            and self._any(lambda: self._data_block_value() and self.ws())
-            and self.lit("}")
-        ):
-            return True
-        self.reset(start)
-        if (
-            self.lit("(")
-            and self.ws()
-            and self._any(lambda: self.var() and self.ws())
-            and self.ws()
-            and self.lit(")")
-            and self.ws()
-            and self.lit("{")
-            and self.ws()
-            and self._any(
-                lambda: (
-                    self.lit("(")
-                    and self.ws()
-                    and self._any(lambda: self._data_block_value() and self.ws())
-                    and self.ws()
-                    and self.lit(")")
-                    and self.ws()
-                )
-            )
-            and self.lit("}")
-        ):
-            return True
-        return self.reset(start)
+        """``Var _ "{" _ (Value _)* "}"``, or ``"(" _ (Var _)* _ ")" _ "{" _ ("(" _ (Value _)* _ ")" _)* "}"``."""
+        return self.sequence(self.var, "{", self._data_values, "}") or self.sequence(
+            "(", lambda: self._any(lambda: self.var() and self.ws()), ")", "{", lambda: self._any(self._data_row), "}"
+        )
+
+    def _data_row(self) -> bool:
+        return self.sequence("(", self._data_values, ")") and self.ws()
+
+    def _data_values(self) -> bool:
+        return self._any(lambda: self._data_block_value() and self.ws())
 
     def _data_block_value(self) -> bool:
         return self._triple_term_data() or self.iri() or self.literal() or self.kw("UNDEF")

@@ -10,10 +10,11 @@ a text only this reading accepts is refused later by pyoxigraph itself, so no qu
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
-from essgraph.sparql.syntax_terms import TermReader
+from essgraph.sparql.syntax_terms import Part, TermReader
 
 E1, E2, E3, E4 = 1, 2, 3, 4
 NIL, LIST, VAR = "nil", "list", "var"
@@ -131,7 +132,7 @@ class ExpressionReader(TermReader):
                     return True
                 break
         self.reset(before)
-        if self.kw("IN") and self.ws() and self.expression_list():
+        if self.kw("IN") and self.ws() and self.expression_list():  # no mark of its own: this runs at every operand
             return True
         self.reset(before)
         if self.kw("NOT") and self.ws() and self.kw("IN") and self.ws() and self.expression_list():
@@ -176,57 +177,40 @@ class ExpressionReader(TermReader):
         )
 
     def bracketted(self) -> bool:
-        start = self.mark()
-        return (self.lit("(") and self.ws() and self.expression() and self.ws() and self.lit(")")) or self.reset(start)
+        return self.sequence("(", self.expression, ")")
+
+    def expression_as_var(self) -> bool:
+        """``"(" _ Expression _ AS _ Var _ ")"``: an expression bound to a variable (in SELECT, in BIND)."""
+        return self.sequence("(", self.expression, "AS", self.var, ")")
 
     def _iri_or_function(self) -> bool:
         if not self.iri():
             return False
         self.ws()
-        self.arg_list()
+        self.expression_list()
         return True
 
     def function_call(self) -> bool:
-        start = self.mark()
-        return (self.iri() and self.ws() and self.arg_list()) or self.reset(start)
+        return self.sequence(self.iri, self.expression_list)
 
     def constraint(self) -> bool:
         return self.bracketted() or self.function_call() or self.builtin_call()
 
-    def arg_list(self) -> bool:
-        return self._list(closing_ws=True)
-
     def expression_list(self) -> bool:
-        return self._list(closing_ws=False)
-
-    def _list(self, closing_ws: bool) -> bool:
-        start = self.mark()
-        if (
-            self.lit("(")
-            and self.ws()
-            and self._separated(lambda: self.expression() and self.ws(), ",")
-            and (not closing_ws or self.ws())
-            and self.lit(")")
-        ):
-            return True
-        self.reset(start)
-        return self.nil()
+        """``NIL / "(" _ Expression ++ ("," _) _ ")"``: ExpressionList, and ArgList too (spargebra's ArgList adds a
+        ``_`` before ``")"``: the same reading, since each expression already took the whitespace after it)."""
+        return (
+            self.sequence("(", lambda: self._separated(lambda: self.expression() and self.ws(), ","), ")") or self.nil()
+        )
 
     def _expr_triple_term(self) -> bool:
-        start = self.mark()
-        if (
-            self.lit("<<(")
-            and self.ws()
-            and (self.iri() or self.literal() or self.var())
-            and self.ws()
-            and self.verb()
-            and self.ws()
-            and self._expr_triple_object()
-            and self.ws()
-            and self.lit(")>>")
-        ):
-            return True
-        return self.reset(start)
+        return self.sequence(
+            "<<(",
+            lambda: self.iri() or self.literal() or self.var(),
+            self.verb,
+            self._expr_triple_object,
+            ")>>",
+        )
 
     def _expr_triple_object(self) -> bool:
         return self._expr_triple_term() or self.iri() or self.literal() or self.var()
@@ -246,59 +230,36 @@ class ExpressionReader(TermReader):
         elif name == "EXISTS":
             ok = self.group_graph_pattern()
         elif name == "NOT":
-            ok = self.kw("EXISTS") and self.ws() and self.group_graph_pattern()
+            ok = self.sequence("EXISTS", self.group_graph_pattern)
         else:
             ok = any(self._arguments(shape) for shape in BUILTINS[_canonical(name)])
         return ok or self.reset(start)
 
     def _arguments(self, shape) -> bool:
-        start = self.mark()
         if shape == NIL:
             return self.nil()
         if shape == LIST:
             return self.expression_list()
-        if not (self.lit("(") and self.ws()):
-            return self.reset(start)
         if shape == VAR:
-            ok = self.var()
-        else:
-            ok = self.expression()
-            for _ in range(shape - 1):
-                ok = ok and self.ws() and self.lit(",") and self.ws() and self.expression()
-        return (ok and self.ws() and self.lit(")")) or self.reset(start)
+            return self.sequence("(", self.var, ")")
+        expressions: list[Part] = [self.expression, ","] * (shape - 1)  # shape: how many, comma-separated
+        return self.sequence("(", *expressions, self.expression, ")")
 
     def _aggregate(self, name: str) -> bool:
-        after_name = self.mark()
-        for distinct in (True, False):
-            self.reset(after_name)
-            if not (self.lit("(") and self.ws()):
-                return self.reset(after_name)
-            if distinct and not (self.kw("DISTINCT") and self.ws()):
-                continue
-            before_argument = self.mark()
-            if name == "COUNT" and self.lit("*") and self.ws() and self.lit(")"):
-                return True
-            self.reset(before_argument)
-            if not (self.expression() and self.ws()):
-                continue
-            if name == "GROUP_CONCAT":
-                before_separator = self.mark()
-                if (
-                    self.lit(";")
-                    and self.ws()
-                    and self.kw("SEPARATOR")
-                    and self.ws()
-                    and self.lit("=")
-                    and self.ws()
-                    and self.string()
-                    and self.ws()
-                    and self.lit(")")
-                ):
-                    return True
-                self.reset(before_separator)
-            if self.lit(")"):
-                return True
-        return self.reset(after_name)
+        argument = functools.partial(self._aggregate_argument, name)
+        return self.sequence("(", "DISTINCT", argument) or self.sequence("(", argument)
+
+    def _aggregate_argument(self, name: str) -> bool:
+        """What follows ``"(" _ (DISTINCT _)?``: ``"*" _ ")"`` (COUNT only), or an expression then ``")"``, or then
+        ``";" _ SEPARATOR _ "=" _ String _ ")"`` (GROUP_CONCAT only)."""
+        if name == "COUNT" and self.sequence("*", ")"):
+            return True
+        return self.sequence(
+            self.expression,
+            lambda: (
+                (name == "GROUP_CONCAT" and self.sequence(";", "SEPARATOR", "=", self.string, ")")) or self.lit(")")
+            ),
+        )
 
 
 def _canonical(name: str) -> str:

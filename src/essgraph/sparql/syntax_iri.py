@@ -2,7 +2,8 @@
 
 A text between ``<`` and ``>`` that is no IRI makes pyoxigraph give up that reading of the query and try the next
 rule, so :mod:`essgraph.sparql.syntax` needs the same judgement: characters allowed in each part (scheme,
-authority, path, query, fragment), well-formed percent escapes, private-use characters only in the query.
+authority, path, query, fragment), well-formed percent escapes, private-use characters only in the query; and
+which IRI an IRIREF's escapes (``\\uXXXX``, ``\\UXXXXXXXX``) stand for, read as spargebra reads them.
 """
 
 from __future__ import annotations
@@ -40,3 +41,41 @@ def valid_iri(text: str, relative: bool) -> bool:
 
 def is_absolute(text: str) -> bool:
     return _IRI.fullmatch(text) is not None
+
+
+def code_point(value: int) -> bool:
+    """A Unicode scalar value: a code point that is not a surrogate (what an escape may name)."""
+    return value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF
+
+
+def _hex_char(rest: str, size: int) -> tuple[str, str] | None:
+    """Rust's ``u32::from_str_radix`` on the next ``size`` bytes (a leading ``+`` is allowed), as spargebra reads
+    the escapes of an IRIREF."""
+    raw = rest.encode("utf-8")[:size]
+    try:
+        digits = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(raw) < size or not re.fullmatch(r"\+?[0-9A-Fa-f]+", digits):
+        return None
+    value = int(digits, 16)
+    if not code_point(value):
+        return None
+    return chr(value), rest[len(digits) :]
+
+
+def unescape_iriref(content: str) -> str | None:
+    """The IRI an IRIREF's content stands for; None when its escapes are not ``\\uXXXX`` or ``\\UXXXXXXXX``."""
+    out = []
+    while "\\" in content:
+        before, _, after = content.partition("\\")
+        out.append(before)
+        if after[:1] not in ("u", "U"):
+            return None
+        decoded = _hex_char(after[1:], 4 if after[0] == "u" else 8)
+        if decoded is None:
+            return None
+        out.append(decoded[0])
+        content = decoded[1]
+    out.append(content)
+    return "".join(out)

@@ -20,13 +20,7 @@ class PatternReader(ExpressionReader):
     # -- group graph patterns ----------------------------------------------------------------------------------------
 
     def group_graph_pattern(self) -> bool:
-        start = self.mark()
-        if self.lit("{") and self.ws() and self._group_graph_pattern_sub() and self.ws() and self.lit("}"):
-            return True
-        self.reset(start)
-        if self.lit("{") and self.ws() and self.sub_select() and self.ws() and self.lit("}"):
-            return True
-        return self.reset(start)
+        return self.sequence("{", self._group_graph_pattern_sub, "}") or self.sequence("{", self.sub_select, "}")
 
     def _group_graph_pattern_sub(self) -> bool:
         self._optional(self._triples_block)
@@ -70,50 +64,24 @@ class PatternReader(ExpressionReader):
     def _graph_pattern_not_triples(self) -> bool:
         if self._separated(lambda: self.group_graph_pattern() and self.ws(), "UNION", keyword=True):
             return True
-        for word in ("OPTIONAL", "LATERAL", "MINUS"):
-            if self._keyword_then(word, self.group_graph_pattern):
-                return True
-        if self._keyword_then("GRAPH", lambda: self.var_or_iri() and self.ws() and self.group_graph_pattern()):
-            return True
-        if self._service():
-            return True
-        if self._keyword_then("FILTER", self.constraint):
-            return True
-        if self._keyword_then(
-            "BIND",
-            lambda: (
-                self.lit("(")
-                and self.ws()
-                and self.expression()
-                and self.ws()
-                and self.kw("AS")
-                and self.ws()
-                and self.var()
-                and self.ws()
-                and self.lit(")")
-            ),
-        ):
-            return True
-        return self._keyword_then("VALUES", self.data_block)
-
-    def _keyword_then(self, word: str, rule) -> bool:
-        start = self.mark()
-        return (self.kw(word) and self.ws() and rule()) or self.reset(start)
+        return (
+            self.sequence("OPTIONAL", self.group_graph_pattern)
+            or self.sequence("LATERAL", self.group_graph_pattern)
+            or self.sequence("MINUS", self.group_graph_pattern)
+            or self.sequence("GRAPH", self.var_or_iri, self.group_graph_pattern)
+            or self._service()
+            or self.sequence("FILTER", self.constraint)
+            or self.sequence("BIND", self.expression_as_var)
+            or self.sequence("VALUES", self.data_block)
+        )
 
     def _service(self) -> bool:
-        for silent in (True, False):
-            start = self.mark()
-            if (
-                self.kw("SERVICE")
-                and self.ws()
-                and (not silent or (self.kw("SILENT") and self.ws()))
-                and self.var_or_iri()
-                and self.ws()
-                and self.group_graph_pattern()
-            ):
-                self.services.append(start[0])
-                return True
-            self.reset(start)
+        at = self.pos
+        if self.sequence("SERVICE", "SILENT", self.var_or_iri, self.group_graph_pattern) or self.sequence(
+            "SERVICE", self.var_or_iri, self.group_graph_pattern
+        ):
+            self.services.append(at)
+            return True
         return False
 
     # -- triples -----------------------------------------------------------------------------------------------------
@@ -125,16 +93,11 @@ class PatternReader(ExpressionReader):
         return self._subject_then(self._property_list_path_not_empty, self._property_list_path, self._triples_node_path)
 
     def _subject_then(self, properties, optional_properties, node) -> bool:
-        start = self.mark()
-        if self._reified_triple() and self.ws() and optional_properties():
-            return True
-        self.reset(start)
-        if self.var_or_term() and self.ws() and properties():
-            return True
-        self.reset(start)
-        if node() and self.ws() and optional_properties():
-            return True
-        return self.reset(start)
+        return (
+            self.sequence(self._reified_triple, optional_properties)
+            or self.sequence(self.var_or_term, properties)
+            or self.sequence(node, optional_properties)
+        )
 
     def property_list(self) -> bool:
         return self._optional(self.property_list_not_empty)
@@ -189,8 +152,7 @@ class PatternReader(ExpressionReader):
             return True
 
     def _annotation_block(self, properties) -> bool:
-        start = self.mark()
-        return (self.lit("{|") and self.ws() and properties() and self.ws() and self.lit("|}")) or self.reset(start)
+        return self.sequence("{|", properties, "|}")
 
     def _reifier(self) -> bool:
         if not (self.lit("~") and self.ws()):
@@ -214,91 +176,54 @@ class PatternReader(ExpressionReader):
         return self._reified_triple() or self.var_or_term() or self._triples_node_path()
 
     def _triples_node(self) -> bool:
-        return self._collection(self._graph_node, closing_ws=False) or self._blank_properties(
-            self.property_list_not_empty
-        )
+        return self._collection(self._graph_node) or self.sequence("[", self.property_list_not_empty, "]")
 
     def _triples_node_path(self) -> bool:
-        return self._collection(self._graph_node_path, closing_ws=True) or self._blank_properties(
-            self._property_list_path_not_empty
-        )
+        return self._collection(self._graph_node_path) or self.sequence("[", self._property_list_path_not_empty, "]")
 
-    def _collection(self, node, closing_ws: bool) -> bool:
-        start = self.mark()
-        if (
-            self.lit("(")
-            and self.ws()
-            and self._one_or_more(lambda: node() and self.ws())
-            and (not closing_ws or self.ws())
-            and self.lit(")")
-        ):
-            return True
-        return self.reset(start)
-
-    def _blank_properties(self, properties) -> bool:
-        start = self.mark()
-        return (self.lit("[") and self.ws() and properties() and self.ws() and self.lit("]")) or self.reset(start)
+    def _collection(self, node) -> bool:
+        """``"(" _ (node _)+ ")"`` (spargebra's CollectionPath adds a ``_`` before ``")"``: the same reading, since
+        each node already took the whitespace after it)."""
+        return self.sequence("(", lambda: self._one_or_more(lambda: node() and self.ws()), ")")
 
     # -- SPARQL 1.2 triple terms and reified triples -------------------------------------------------------------
 
     def _reified_triple(self) -> bool:
-        start = self.mark()
-        if not (self.lit("<<") and self.ws()):
-            return self.reset(start)
-        subject = self.var() or self._reified_triple() or self.iri() or self.literal() or self.blank_node()
-        if (
-            subject
-            and self.ws()
-            and self.verb()
-            and self.ws()
-            and (
+        """``"<<" _ subject _ Verb _ object _ Reifier? _ ">>"``."""
+        return self.sequence(
+            "<<",
+            lambda: self.var() or self._reified_triple() or self.iri() or self.literal() or self.blank_node(),
+            self.verb,
+            lambda: (
                 self.var()
                 or self._triple_term()
                 or self._reified_triple()
                 or self.iri()
                 or self.literal()
                 or self.blank_node()
-            )
-            and self.ws()
-        ):
-            reifier = self.mark()
-            if not self._reifier():
-                self.reset(reifier)
-            if self.ws() and self.lit(">>"):
-                return True
-        return self.reset(start)
+            ),
+            lambda: self._optional(self._reifier),
+            ">>",
+        )
 
     def _triple_term(self) -> bool:
-        start = self.mark()
-        if (
-            self.lit("<<(")
-            and self.ws()
-            and (self.var() or self.iri() or self.literal() or self.blank_node())
-            and self.ws()
-            and self.verb()
-            and self.ws()
-            and (self.var() or self._triple_term() or self.iri() or self.literal() or self.blank_node())
-            and self.ws()
-            and self.lit(")>>")
-        ):
-            return True
-        return self.reset(start)
+        return self.sequence(
+            "<<(",
+            lambda: self.var() or self.iri() or self.literal() or self.blank_node(),
+            self.verb,
+            lambda: self.var() or self._triple_term() or self.iri() or self.literal() or self.blank_node(),
+            ")>>",
+        )
 
     def _triple_term_data(self) -> bool:
-        start = self.mark()
-        if (
-            self.lit("<<(")
-            and self.ws()
-            and self.iri()
-            and self.ws()
-            and (self.iri() or self.lit("a"))
-            and self.ws()
-            and (self._triple_term_data() or self.iri() or self.literal())
-            and self.ws()
-            and self.lit(")>>")
-        ):
-            return True  # a literal subject parses, then fails pyoxigraph's check: the same as not parsing
-        return self.reset(start)
+        # a literal subject parses, then fails pyoxigraph's check: the same as not parsing
+        return self.sequence(
+            "<<(",
+            self.iri,
+            lambda: self.iri() or self.lit("a"),
+            lambda: self._triple_term_data() or self.iri() or self.literal(),
+            ")>>",
+        )
 
     # -- property paths ------------------------------------------------------------------------------------------
 
@@ -309,11 +234,7 @@ class PatternReader(ExpressionReader):
         return self._separated(lambda: self._path_elt_or_inverse() and self.ws(), "/")
 
     def _path_elt_or_inverse(self) -> bool:
-        start = self.mark()
-        if self.lit("^") and self.ws() and self._path_elt():
-            return True
-        self.reset(start)
-        return self._path_elt()
+        return self.sequence("^", self._path_elt) or self._path_elt()
 
     def _path_elt(self) -> bool:
         if not self._path_primary():
@@ -326,31 +247,18 @@ class PatternReader(ExpressionReader):
         return True
 
     def _path_primary(self) -> bool:
-        if self.iri() or self.lit("a"):
-            return True
-        start = self.mark()
-        if self.lit("!") and self.ws() and self._negated_property_set():
-            return True
-        self.reset(start)
-        if self.lit("(") and self.ws() and self.path() and self.ws() and self.lit(")"):
-            return True
-        return self.reset(start)
+        return (
+            self.iri()
+            or self.lit("a")
+            or self.sequence("!", self._negated_property_set)
+            or self.sequence("(", self.path, ")")
+        )
 
     def _negated_property_set(self) -> bool:
-        start = self.mark()
-        if (
-            self.lit("(")
-            and self.ws()
-            and self._separated(lambda: self._one_in_set() and self.ws(), "|")
-            and self.lit(")")
-        ):
-            return True
-        self.reset(start)
-        return self._one_in_set()
+        return (
+            self.sequence("(", lambda: self._separated(lambda: self._one_in_set() and self.ws(), "|"), ")")
+            or self._one_in_set()
+        )
 
     def _one_in_set(self) -> bool:
-        start = self.mark()
-        if self.lit("^") and self.ws() and (self.iri() or self.lit("a")):
-            return True
-        self.reset(start)
-        return self.iri() or self.lit("a")
+        return self.sequence("^", lambda: self.iri() or self.lit("a")) or self.iri() or self.lit("a")

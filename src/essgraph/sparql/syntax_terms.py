@@ -17,8 +17,9 @@ only ever ends in a syntax error, never in another reading of the text, so readi
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-from essgraph.sparql.syntax_iri import is_absolute, valid_iri
+from essgraph.sparql.syntax_iri import code_point, is_absolute, unescape_iriref, valid_iri
 
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -62,50 +63,17 @@ def names_service(text: str) -> bool:
     return _SERVICE_LETTERS.search(text) is not None
 
 
-def _code_point(value: int) -> bool:
-    return value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF
-
-
 def string_unescapes(content: str) -> bool:
     """A string literal's escapes all name characters (``\\uD800`` does not: pyoxigraph drops the reading)."""
     for match in _ESCAPE.finditer(content):
         digits = match.group(1) or match.group(2)
-        if digits and not _code_point(int(digits, 16)):
+        if digits and not code_point(int(digits, 16)):
             return False
     return True
 
 
-def _hex_char(rest: str, size: int) -> tuple[str, str] | None:
-    """Rust's ``u32::from_str_radix`` on the next ``size`` bytes (a leading ``+`` is allowed), as spargebra reads
-    the escapes of an IRIREF."""
-    raw = rest.encode("utf-8")[:size]
-    try:
-        digits = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if len(raw) < size or not re.fullmatch(r"\+?[0-9A-Fa-f]+", digits):
-        return None
-    value = int(digits, 16)
-    if not _code_point(value):
-        return None
-    return chr(value), rest[len(digits) :]
-
-
-def unescape_iriref(content: str) -> str | None:
-    """The IRI an IRIREF's content stands for; None when its escapes are not ``\\uXXXX`` or ``\\UXXXXXXXX``."""
-    out = []
-    while "\\" in content:
-        before, _, after = content.partition("\\")
-        out.append(before)
-        if after[:1] not in ("u", "U"):
-            return None
-        decoded = _hex_char(after[1:], 4 if after[0] == "u" else 8)
-        if decoded is None:
-            return None
-        out.append(decoded[0])
-        content = decoded[1]
-    out.append(content)
-    return "".join(out)
+#: one part of :meth:`TermReader.sequence`: a rule, a keyword or punctuation
+Part = str | Callable[[], bool]
 
 
 class GiveUp(Exception):
@@ -188,6 +156,24 @@ class TermReader:
         start = self.mark()
         if not rule():
             self.reset(start)
+        return True
+
+    def sequence(self, *parts: Part) -> bool:
+        """``part _ part _ … part``, spargebra's sequence of rules: each part in turn, whitespace (``_``) between
+        them, none after the last; all or nothing (when one fails, the position goes back to where it began).
+
+        A part is a rule, or a string: a word of letters is a keyword (matched case-insensitively, as
+        ``i("…")`` in spargebra), anything else is punctuation matched as it is written."""
+        start = self.mark()
+        for index, part in enumerate(parts):
+            if index:
+                self.ws()
+            if isinstance(part, str):
+                found = self.kw(part) if part.isalpha() else self.lit(part)
+            else:
+                found = part()
+            if not found:
+                return self.reset(start)
         return True
 
     def _one_or_more(self, item) -> bool:
