@@ -5,9 +5,10 @@ A shape's constraints are found by looking its predicates up here (``REGISTRY[sh
 families live in the modules of this package named after SHACL 1.0 §4 (value_type, cardinality, value_range,
 string_based, property_pair, logical, shape_based, other), like pySHACL's ``constraints/core/``.
 
-A component class declares its parameter, its companions (optional parameters read with it: ``sh:flags`` for
-``sh:pattern``…), its ``sh:sourceConstraintComponent`` IRI and a default message; it is built once per value of its
-parameter when the shapes are compiled, and :meth:`Constraint.evaluate` yields the findings for one focus node.
+A component class is named after the component (its parameter and its ``sh:sourceConstraintComponent`` IRI follow
+from the name, see :func:`register`), declares its companions (optional parameters read with it: ``sh:flags`` for
+``sh:pattern``…) and a default message; it is built once per value of its parameter when the shapes are compiled,
+and :meth:`Constraint.evaluate` yields the findings for one focus node.
 """
 
 from __future__ import annotations
@@ -91,18 +92,25 @@ REGISTRY: dict[rdflib.URIRef, type[Constraint]] = {}
 
 
 def register(cls: type[Constraint]) -> type[Constraint]:
-    """Class decorator: make ``cls`` the constraint declared by its parameter."""
+    """Class decorator: make ``cls`` the constraint declared by its parameter.
+
+    SHACL Core names each component after its parameter (SHACL 1.0 §4), and so do the classes here: the class's
+    name is the one place it is written. ``MinCount`` is declared by ``sh:minCount`` and reported as
+    ``sh:MinCountConstraintComponent``."""
+    name = cls.__name__
+    cls.parameter = SH[parameter_name(name)]
+    cls.component = str(SH[name + "ConstraintComponent"])
     if cls.parameter in REGISTRY:
         raise ValueError(f"two constraint components declared by {cls.parameter}")
     REGISTRY[cls.parameter] = cls
     return cls
 
 
+def parameter_name(component: str) -> str:
+    """The local name of the parameter that declares a component (``"MinCount"`` -> ``"minCount"``)."""
+    return component[0].lower() + component[1:]
+
+
 def parameters() -> frozenset[rdflib.URIRef]:
     """Every SHACL parameter a registered component reads (declaring ones and companions)."""
     return frozenset(p for cls in REGISTRY.values() for p in (cls.parameter, *cls.companions))
-
-
-def component_iri(name: str) -> str:
-    """The IRI of the SHACL Core constraint component ``name`` (``"MinCount"`` -> ``sh:MinCountConstraintComponent``)."""
-    return str(SH[name + "ConstraintComponent"])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib.namespace import SH
-
-from essgraph.validate.core.registry import Constraint, component_iri, register
+from essgraph.validate.core.registry import Constraint, register
 
 
 class _Count(Constraint):
@@ -14,9 +12,6 @@ class _Count(Constraint):
 
 @register
 class MinCount(_Count):
-    parameter = SH.minCount
-    component = component_iri("MinCount")
-
     def evaluate(self, run, shape, focus, values):
         if len(values) < self.count:
             yield self.finding(shape, focus, None, f"Less than {self.count} values on {shape.path_text}")
@@ -24,9 +19,6 @@ class MinCount(_Count):
 
 @register
 class MaxCount(_Count):
-    parameter = SH.maxCount
-    component = component_iri("MaxCount")
-
     def evaluate(self, run, shape, focus, values):
         if len(values) > self.count:
             yield self.finding(shape, focus, None, f"More than {self.count} values on {shape.path_text}")

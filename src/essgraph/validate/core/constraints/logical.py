@@ -3,16 +3,13 @@ is checked for conformance to other shapes (their own results are not reported, 
 
 from __future__ import annotations
 
-from rdflib.namespace import SH
+from typing import ClassVar, Iterable
 
-from essgraph.validate.core.registry import OneShape, ValueConstraint, component_iri, register
+from essgraph.validate.core.registry import OneShape, ValueConstraint, parameter_name, register
 
 
 @register
 class Not(OneShape, ValueConstraint):
-    parameter = getattr(SH, "not")
-    component = component_iri("Not")
-
     def fails(self, run, value):
         return run.conforms(self.shape, value)
 
@@ -20,42 +17,37 @@ class Not(OneShape, ValueConstraint):
         return f"Value conforms to shape {self.shape.label}, which it must not"
 
 
+def _exactly_one(conforms: Iterable[bool]) -> bool:
+    return sum(conforms) == 1
+
+
 class _List(ValueConstraint):
+    """``sh:and``, ``sh:or``, ``sh:xone``: a list of shapes, and how many of them a value node must conform to
+    (``enough``, over the value's conformance to each member in turn, and its ``wording`` in the message)."""
+
+    enough: ClassVar[staticmethod[[Iterable[bool]], bool]]
+    wording: ClassVar[str]
+
     def __init__(self, compiler, shape, value):
         self.members = compiler.members(value)
+
+    def fails(self, run, value):
+        return not self.enough(run.conforms(m, value) for m in self.members)  # all / any stop at the first answer
+
+    def message(self, value):
+        return f"Value does not conform to {self.wording} shape of sh:{parameter_name(type(self).__name__)}"
 
 
 @register
 class And(_List):
-    parameter = getattr(SH, "and")
-    component = component_iri("And")
-
-    def fails(self, run, value):
-        return not all(run.conforms(m, value) for m in self.members)
-
-    def message(self, value):
-        return "Value does not conform to every shape of sh:and"
+    enough, wording = staticmethod(all), "every"
 
 
 @register
 class Or(_List):
-    parameter = getattr(SH, "or")
-    component = component_iri("Or")
-
-    def fails(self, run, value):
-        return not any(run.conforms(m, value) for m in self.members)
-
-    def message(self, value):
-        return "Value does not conform to any shape of sh:or"
+    enough, wording = staticmethod(any), "any"
 
 
 @register
 class Xone(_List):
-    parameter = SH.xone
-    component = component_iri("Xone")
-
-    def fails(self, run, value):
-        return sum(1 for m in self.members if run.conforms(m, value)) != 1
-
-    def message(self, value):
-        return "Value does not conform to exactly one shape of sh:xone"
+    enough, wording = staticmethod(_exactly_one), "exactly one"

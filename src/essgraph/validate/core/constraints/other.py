@@ -9,7 +9,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from essgraph.rdf.rdflib_bridge import to_ox_term
-from essgraph.validate.core.registry import Constraint, ValueConstraint, component_iri, register
+from essgraph.validate.core.registry import Constraint, ValueConstraint, register
 
 
 @register
@@ -17,9 +17,7 @@ class Closed(Constraint):
     """Every predicate of a value node must be the ``sh:path`` (an IRI) of one of the shape's property shapes, or
     listed in ``sh:ignoredProperties``; each other triple is a result with its predicate as path."""
 
-    parameter = SH.closed
     companions = (SH.ignoredProperties,)
-    component = component_iri("Closed")
 
     def __init__(self, compiler, shape, value):
         g = compiler.graph
@@ -48,9 +46,6 @@ class Closed(Constraint):
 
 @register
 class HasValue(Constraint):
-    parameter = SH.hasValue
-    component = component_iri("HasValue")
-
     def __init__(self, compiler, shape, value):
         self.value = to_ox_term(value)
 
@@ -61,9 +56,6 @@ class HasValue(Constraint):
 
 @register
 class In(ValueConstraint):
-    parameter = getattr(SH, "in")
-    component = component_iri("In")
-
     def __init__(self, compiler, shape, value):
         self.members = {to_ox_term(x) for x in Collection(compiler.graph, value)}
 

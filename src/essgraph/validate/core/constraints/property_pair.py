@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from rdflib.namespace import SH
-
 from essgraph.rdf.rdflib_bridge import to_ox_term
 from essgraph.validate.core.constraints.value_range import literal_key
-from essgraph.validate.core.registry import Constraint, component_iri, register
+from essgraph.validate.core.registry import Constraint, parameter_name, register
 from essgraph.validate.core.xsd import order
 
 
@@ -19,15 +17,11 @@ class _Pair(Constraint):
         return run.values(focus, ("iri", self.predicate))
 
     def message(self, shape) -> str:
-        name = type(self).__name__
-        return f"{name[0].lower()}{name[1:]} constraint on {shape.path_text or self.predicate.value}"
+        return f"{parameter_name(type(self).__name__)} constraint on {shape.path_text or self.predicate.value}"
 
 
 @register
 class Equals(_Pair):
-    parameter = SH.equals
-    component = component_iri("Equals")
-
     def evaluate(self, run, shape, focus, values):
         others = self.others(run, focus)
         for value in [v for v in values if v not in others] + [o for o in others if o not in values]:
@@ -36,9 +30,6 @@ class Equals(_Pair):
 
 @register
 class Disjoint(_Pair):
-    parameter = SH.disjoint
-    component = component_iri("Disjoint")
-
     def evaluate(self, run, shape, focus, values):
         others = self.others(run, focus)
         for value in values:
@@ -60,13 +51,9 @@ class _Order(_Pair):
 
 @register
 class LessThan(_Order):
-    parameter = SH.lessThan
-    component = component_iri("LessThan")
     accepts = (-1,)
 
 
 @register
 class LessThanOrEquals(_Order):
-    parameter = SH.lessThanOrEquals
-    component = component_iri("LessThanOrEquals")
     accepts = (-1, 0)

@@ -7,14 +7,11 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import SH
 
-from essgraph.validate.core.registry import Constraint, OneShape, ValueConstraint, component_iri, register
+from essgraph.validate.core.registry import Constraint, OneShape, ValueConstraint, register
 
 
 @register
 class Node(OneShape, ValueConstraint):
-    parameter = SH.node
-    component = component_iri("Node")
-
     def fails(self, run, value):
         return not run.conforms(self.shape, value)
 
@@ -25,9 +22,6 @@ class Node(OneShape, ValueConstraint):
 @register
 class Property(OneShape, Constraint):
     """Each value node is validated against the property shape; its results are reported as they are."""
-
-    parameter = SH.property
-    component = component_iri("Property")
 
     def evaluate(self, run, shape, focus, values):
         for value in values:
@@ -61,9 +55,7 @@ class _Qualified(Constraint):
 
 @register
 class QualifiedMinCount(_Qualified):
-    parameter = SH.qualifiedMinCount
     companions = (SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint)
-    component = component_iri("QualifiedMinCount")
 
     def evaluate(self, run, shape, focus, values):
         if self.shape is not None and self.conforming(run, values) < self.count:
@@ -72,9 +64,7 @@ class QualifiedMinCount(_Qualified):
 
 @register
 class QualifiedMaxCount(_Qualified):
-    parameter = SH.qualifiedMaxCount
     companions = (SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint)
-    component = component_iri("QualifiedMaxCount")
 
     def evaluate(self, run, shape, focus, values):
         if self.shape is not None and self.conforming(run, values) > self.count:

@@ -12,7 +12,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from essgraph.errors import ShapesError
-from essgraph.validate.core.registry import Constraint, ValueConstraint, component_iri, register
+from essgraph.validate.core.registry import Constraint, ValueConstraint, register
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 
@@ -27,9 +27,6 @@ class _Length(ValueConstraint):
 
 @register
 class MinLength(_Length):
-    parameter = SH.minLength
-    component = component_iri("MinLength")
-
     def within(self, n):
         return n >= self.length
 
@@ -39,9 +36,6 @@ class MinLength(_Length):
 
 @register
 class MaxLength(_Length):
-    parameter = SH.maxLength
-    component = component_iri("MaxLength")
-
     def within(self, n):
         return n <= self.length
 
@@ -51,9 +45,7 @@ class MaxLength(_Length):
 
 @register
 class Pattern(ValueConstraint):
-    parameter = SH.pattern
     companions = (SH.flags,)
-    component = component_iri("Pattern")
 
     def __init__(self, compiler, shape, value):
         flags = str(compiler.graph.value(shape.node, SH.flags) or "")
@@ -82,9 +74,6 @@ def language_matches(tag: str, wanted: str) -> bool:
 
 @register
 class LanguageIn(ValueConstraint):
-    parameter = SH.languageIn
-    component = component_iri("LanguageIn")
-
     def __init__(self, compiler, shape, value):
         self.ranges = [str(x) for x in Collection(compiler.graph, value)]
 
@@ -101,9 +90,6 @@ class LanguageIn(ValueConstraint):
 
 @register
 class UniqueLang(Constraint):
-    parameter = SH.uniqueLang
-    component = component_iri("UniqueLang")
-
     def __init__(self, compiler, shape, value):
         self.on = value == rdflib.Literal(True)
 

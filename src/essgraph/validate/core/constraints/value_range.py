@@ -5,10 +5,9 @@ that does not compare with the bound (an IRI, a string against a number, an ill-
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib.namespace import SH
 
 from essgraph.rdf.rdflib_bridge import to_ox_term
-from essgraph.validate.core.registry import ValueConstraint, component_iri, register
+from essgraph.validate.core.registry import ValueConstraint, register
 from essgraph.validate.core.xsd import order, sort_key
 
 
@@ -36,19 +35,19 @@ class _Range(ValueConstraint):
 
 @register
 class MinExclusive(_Range):
-    parameter, component, accepts, symbol = SH.minExclusive, component_iri("MinExclusive"), (1,), ">"
+    accepts, symbol = (1,), ">"
 
 
 @register
 class MinInclusive(_Range):
-    parameter, component, accepts, symbol = SH.minInclusive, component_iri("MinInclusive"), (0, 1), ">="
+    accepts, symbol = (0, 1), ">="
 
 
 @register
 class MaxExclusive(_Range):
-    parameter, component, accepts, symbol = SH.maxExclusive, component_iri("MaxExclusive"), (-1,), "<"
+    accepts, symbol = (-1,), "<"
 
 
 @register
 class MaxInclusive(_Range):
-    parameter, component, accepts, symbol = SH.maxInclusive, component_iri("MaxInclusive"), (-1, 0), "<="
+    accepts, symbol = (-1, 0), "<="

@@ -11,15 +11,12 @@ from rdflib.namespace import SH
 
 from essgraph.errors import ShapesError
 from essgraph.rdf.rdflib_bridge import to_ox_term
-from essgraph.validate.core.registry import ValueConstraint, component_iri, register
+from essgraph.validate.core.registry import ValueConstraint, register
 from essgraph.validate.core.xsd import LANGSTRING, XSD, well_formed
 
 
 @register
 class Class(ValueConstraint):
-    parameter = getattr(SH, "class")
-    component = component_iri("Class")
-
     def __init__(self, compiler, shape, value):
         self.cls = to_ox_term(value)
 
@@ -32,9 +29,6 @@ class Class(ValueConstraint):
 
 @register
 class Datatype(ValueConstraint):
-    parameter = SH.datatype
-    component = component_iri("Datatype")
-
     def __init__(self, compiler, shape, value):
         self.datatype = str(value)
 
@@ -61,9 +55,6 @@ _KINDS = {
 
 @register
 class NodeKind(ValueConstraint):
-    parameter = SH.nodeKind
-    component = component_iri("NodeKind")
-
     def __init__(self, compiler, shape, value):
         if value not in _KINDS:
             raise ShapesError(
