@@ -159,12 +159,8 @@ class Admission:
             return waiter.granted.result()
         if len(self._waiting) > self.max_queued:
             self._waiting.remove(waiter)
-            self.refused["queue_full"] += 1
-            raise QueryUnavailable(
-                f"{self.max_queued} queries are already waiting for a worker, the most this server queues",
-                "retry in a few seconds",
-                code="too_many_queries",
-                retry_after=max(1, round(self.wait_s)),
+            raise self._busy(
+                "queue_full", f"{self.max_queued} queries are already waiting for a worker, the most this server queues"
             )
         try:
             return await asyncio.wait_for(asyncio.shield(waiter.granted), self.wait_s)
@@ -192,12 +188,14 @@ class Admission:
                 status=429,
                 retry_after=1,
             )
-        self.refused["busy"] += 1
+        return self._busy("busy", f"every query worker stayed busy for {self.wait_s:g} s")
+
+    def _busy(self, reason: str, message: str) -> QueryUnavailable:
+        """The server-wide refusal (503 ``too_many_queries``, retry after about the queue wait), counted under
+        ``reason`` in :attr:`refused`."""
+        self.refused[reason] += 1
         return QueryUnavailable(
-            f"every query worker stayed busy for {self.wait_s:g} s",
-            "retry in a few seconds",
-            code="too_many_queries",
-            retry_after=max(1, round(self.wait_s)),
+            message, "retry in a few seconds", code="too_many_queries", retry_after=max(1, round(self.wait_s))
         )
 
     def leave(self, ticket: Ticket) -> None:
