@@ -62,11 +62,39 @@ def route(path: str) -> str:
     return "/" + path.rstrip("/")
 
 
+class UnderBase:
+    """A URL of the deployment at a fixed path: ``urls.search`` is ``urls.base + SEARCH`` (a descriptor, so that
+    :class:`Urls` lists its public paths as a table)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __get__(self, urls: Urls, owner: type | None = None) -> str:
+        return urls.base + self.path
+
+
 @dataclass(frozen=True)
 class Urls:
     """The absolute IRIs and URLs of one deployment."""
 
     base: str
+
+    # the URLs at fixed paths
+    catalog = UnderBase(CATALOG)
+    void = UnderBase(VOID)
+    sparql = UnderBase(SPARQL)
+    #: The folder of the query page's script and stylesheet.
+    sparql_static = UnderBase(SPARQL_STATIC)
+    #: The SPARQL endpoint as a DCAT data service (the catalog's IRI for it).
+    service = UnderBase(SERVICE)
+    queries = UnderBase(QUERIES)
+    search = UnderBase(SEARCH)
+    compare = UnderBase(COMPARE)
+    plans = UnderBase(PLANS)
+    context = UnderBase(CONTEXT)
+    static = UnderBase(STATIC)
+    #: The page of the essgraph ontology (https://w3id.org/essgraph/def).
+    ontology = UnderBase(DEF)
 
     def __call__(self, path: str) -> str:
         return self.base + path
@@ -81,75 +109,24 @@ class Urls:
     def graph(self, path: str) -> str:
         return self.base + GRAPH + path
 
-    @property
-    def catalog(self) -> str:
-        return self.base + CATALOG
-
     def catalog_page(self, path: str, number: int) -> str:
         """Page ``number`` of the catalog served at ``path`` (catalog or catalog.{ext})."""
         return f"{self.base}{path}?page={number}"
 
-    @property
-    def void(self) -> str:
-        return self.base + VOID
-
     def dump(self, name: str) -> str:
         return self.base + DUMPS + name
-
-    @property
-    def sparql(self) -> str:
-        return self.base + SPARQL
-
-    @property
-    def sparql_static(self) -> str:
-        """The folder of the query page's script and stylesheet."""
-        return self.base + SPARQL_STATIC
-
-    @property
-    def service(self) -> str:
-        """The SPARQL endpoint as a DCAT data service (the catalog's IRI for it)."""
-        return self.base + SERVICE
 
     def service_description(self, part: str) -> str:
         """A node of the SPARQL service description: ``service``, ``dataset``, ``default-graph``."""
         return f"{self.sparql}#{part}"
 
-    @property
-    def queries(self) -> str:
-        return self.base + QUERIES
-
     def query(self, name: str) -> str:
         """The page of the canned query ``name``."""
         return f"{self.base}{QUERIES}/{name}"
 
-    @property
-    def search(self) -> str:
-        return self.base + SEARCH
-
-    @property
-    def compare(self) -> str:
-        return self.base + COMPARE
-
-    @property
-    def plans(self) -> str:
-        return self.base + PLANS
-
-    @property
-    def context(self) -> str:
-        return self.base + CONTEXT
-
-    @property
-    def static(self) -> str:
-        return self.base + STATIC
-
     def sparql_describe(self, iri: str) -> str:
         """A link that runs ``DESCRIBE <iri>`` on the endpoint."""
         return self.sparql + "?query=" + quote(f"DESCRIBE <{iri}>", safe="")
-
-    @property
-    def ontology(self) -> str:
-        """The page of the essgraph ontology (https://w3id.org/essgraph/def)."""
-        return self.base + DEF
 
     def term(self, name: str) -> str:
         """The page of the term https://w3id.org/essgraph/def#{name}."""
