@@ -9,8 +9,9 @@ the build is kept in ``benchmarks/out/search-N/`` and reused by the next run), t
 * times :func:`essgraph.search.index.write_search_index` on the build's in-memory store (what the build adds),
   writing the index into the kept build again;
 * runs each search of :data:`SEARCHES` ``--rounds`` times in-process (``SearchIndex.search``: SQLite FTS5, bm25,
-  facet counts, as many facet values listed as the page lists) and over HTTP against a real ``essgraph serve`` (``GET /search?...&format=json`` and the HTML page),
-  after one warm-up request each, and prints p50 / p95 / max in ms;
+  facet counts, as many facet values listed as the page lists; wall-clock and CPU time) and over HTTP against a real
+  ``essgraph serve`` with no answer kept between requests (``GET /search?...&format=json`` and the HTML page), after
+  one warm-up request each, and prints p50 / p95 / max in ms;
 * runs the text of each search as a SPARQL query on the same in-memory store — every action with a literal
   containing each word (``FILTER CONTAINS(LCASE(STR(?text)), ...)``), no facets, no ranking — and prints the ratio
   of its median to the index's in-process median;
@@ -135,7 +136,9 @@ def main() -> None:
           f"{index.meta['plans']} plans; {len(index.values):,} facet values")
 
     env = {**os.environ, "ESSGRAPH_STORE": str(store_dir), "ESSGRAPH_BASE_IRI": base, "ESSGRAPH_LOG_LEVEL": "warning",
-           "ESSGRAPH_CONFIG": str(ROOT / "essgraph.toml")}
+           "ESSGRAPH_CONFIG": str(ROOT / "essgraph.toml"),
+           # answers are not kept between requests: each request below is the same, and is to be searched again
+           "ESSGRAPH_RESPONSE_CACHE_MIB": "0"}
     log = open(HERE / "out" / f"search-{args.plans}" / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "essgraph", "serve", "--port", str(port)], env=env, stdout=log,
                               stderr=subprocess.STDOUT)

@@ -89,3 +89,16 @@ def test_a_facet_lists_its_most_frequent_values_and_counts_the_others(index):
     chosen = index.search("", {"type": ("action",), "org": (rare,)}, listed=1)
     assert [(v.key, s) for v, _, s in chosen.facets["org"]][0] == (rare, True)
     assert "org" not in every.not_listed
+
+
+@pytest.mark.parametrize("text", ["jardin", "économie sociale", "vélo*"])
+def test_ranking_is_the_same_whether_fts5_or_python_picks_the_page(index, text):
+    """Without filters FTS5 sorts by bm25 and gives the page; with filters every score is read and the page is
+    taken in Python. A filter that keeps every kind of document must not change the order."""
+    everything = {"type": ("action", "organisation", "plan")}
+    for page in (1, 2, 3):
+        plain = index.search(text, page=page, size=3)
+        filtered = index.search(text, everything, page=page, size=3)
+        assert [h.iri for h in plain.hits] == [h.iri for h in filtered.hits]
+        assert plain.total == filtered.total
+    assert index.search(text, size=3).hits

@@ -30,6 +30,8 @@ from essgraph.search.index import FORMAT
 from essgraph.search.overview import PlanOverview
 
 BM25_WEIGHTS = (10.0, 4.0, 1.0)  # title, names, body
+BM25 = "bm25(doc_text, %s)" % ", ".join(str(w) for w in BM25_WEIGHTS)
+MATCH = "doc_text MATCH ?"
 #: up to this many documents found, facet values are counted from the documents' own values (an index lookup each)
 #: rather than by intersecting every value's bit set (a constant ~10 ms at 1,000 plans)
 FEW_DOCS = 1000
@@ -126,24 +128,31 @@ class SearchIndex(PlanOverview):
         unknown = [(f, k) for f, keys in filters.items() for k in keys if (f, k) not in self.by_key]
         chosen = {f: [self.by_key[(f, k)].id for k in keys if (f, k) in self.by_key] for f, keys in filters.items()}
         db = self._db()
-        scored: list[tuple[int, float]] | None = None  # (doc, bm25 score) of a text search
+        scored: list[tuple[int, float]] = []  # (doc, bm25 score): needed when filters narrow a text search
         if text.strip() and expression is None:
-            found, scored = 0, []
+            found = 0
         elif expression is None:
             found = self.every_doc
-        else:
-            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            scored = db.execute(
-                f"SELECT rowid, bm25(doc_text, {weights}) FROM doc_text WHERE doc_text MATCH ?", [expression]
-            ).fetchall()
+        elif chosen:
+            scored = db.execute(f"SELECT rowid, {BM25} FROM doc_text WHERE {MATCH}", [expression]).fetchall()
             found = docsets.of(doc for doc, _ in scored)
+        else:
+            found = docsets.of(doc for (doc,) in db.execute(f"SELECT rowid FROM doc_text WHERE {MATCH}", [expression]))
         narrowing = {f: self._any_of(ids) for f, ids in chosen.items()}
         matched = _all_of(found, narrowing.values())
         total = matched.bit_count()
         skip = (page - 1) * size
-        if scored is None:  # no text: the index's order
+        if expression is None:  # no text: the index's order
             page_ids = docsets.ids(matched, skip, size)
-        else:  # best score first, then the index's order
+        elif not chosen:  # best score first, then the index's order: FTS5 sorts
+            page_ids = [
+                doc
+                for (doc,) in db.execute(
+                    f"SELECT rowid FROM doc_text WHERE {MATCH} ORDER BY {BM25}, rowid LIMIT ? OFFSET ?",
+                    [expression, size, skip],
+                )
+            ]
+        else:  # the same among the documents the filters keep (FTS5 cannot be given them: every score, then)
             inside = docsets.member(matched)
             best = heapq.nsmallest(skip + size, ((score, doc) for doc, score in scored if inside(doc)))
             page_ids = [doc for _, doc in best[skip:]]
