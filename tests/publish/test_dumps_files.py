@@ -108,6 +108,7 @@ def test_plan_dumps_hold_only_that_plan(catalog_app):
 
 def test_the_actions_csv_has_one_row_per_action_with_its_main_fields(catalog_app):
     body = catalog_app.get("/dumps/essgraph-actions.csv").content
+    assert body.startswith("\ufeff".encode("utf-8"))  # the byte-order mark spreadsheet software reads UTF-8 by
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert [r["card_number"] for r in rows] == ["1.1", "1.4"]
     food = rows[1]

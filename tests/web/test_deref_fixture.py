@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
 from essgraph.rdf.namespaces import ESS, ESS_SCHEMES
 from support.deref import RDF_FORMATS, all_iris, check_one, sample
-from support.rdf import Contexts, RDFLIB_FORMATS
+from support.rdf import RDFLIB_FORMATS, Contexts, same_graph
+from support.rdf import parse as quads_of
 
 PROJECT = "pages"
 
@@ -165,6 +167,22 @@ def test_explicit_format_switch_wins_over_accept(live, client):
     assert client.get(live.base + "def/term/Action.nt").headers["content-type"].startswith("application/n-triples")
     assert client.get(live.base + "def/field/alimentation.rdf").headers["content-type"].startswith(
         "application/rdf+xml")
+
+
+def test_resources_come_in_n_quads_and_trig_as_link_traversal_clients_ask(live, client):
+    """Comunica's Accept puts N-Quads first: the description comes as N-Quads (no @context to fetch), the same
+    triples as the Turtle answer, in the default graph; TriG by extension."""
+    url = live.base + "id/plan/ville-test-2024/action/1.1"
+    turtle = quads_of(client.get(url, headers={"Accept": "text/turtle"}).content, "text/turtle", url)
+    comunica = ("application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,"
+                "application/n-triples;q=0.8,text/turtle;q=0.6,*/*;q=0.1")
+    for asked, headers, media in ((url, {"Accept": comunica}, "application/n-quads"),
+                                  (url + ".nq", {}, "application/n-quads"), (url + ".trig", {}, "application/trig")):
+        response = client.get(asked, headers=headers)
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media), asked
+        found = quads_of(response.content, media, url)
+        assert len(found) > 10 and {q.graph_name for q in found} == {ox.DefaultGraph()}, asked
+        assert same_graph(found, turtle), asked
 
 
 def test_home_sends_rdf_clients_to_the_catalog(live, client):
