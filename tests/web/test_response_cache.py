@@ -96,14 +96,22 @@ def test_a_new_build_served_changes_the_kept_answer(tmp_path):
 
 
 def test_the_least_recently_used_answers_go_first_past_the_bound():
-    answers = Answers(16 * 100)  # a body may be 100 bytes at most
+    answers = Answers(16 * 400)  # an answer may cost 400 bytes at most (its body, headers, 256 of bookkeeping)
     answers.follow("b1")
-    for i in range(20):
-        answers.put(("b1", i), Entry(200, [], b"x" * 100))
+    for i in range(40):
+        answers.put(("b1", i), Entry(200, [], b"x" * 144))
         answers.get(("b1", 0))  # the first one keeps being asked for
-    assert answers.status()["bytes"] <= 1600
+    assert answers.status()["bytes"] <= 6400 and answers.status()["entries"] == 16
     assert answers.get(("b1", 0)) is not None and answers.get(("b1", 1)) is None
-    answers.put(("b1", "big"), Entry(200, [], b"x" * 101))
+    answers.put(("b1", "big"), Entry(200, [], b"x" * 145))
     assert answers.get(("b1", "big")) is None
     answers.follow("b2")
     assert answers.status()["entries"] == 0 and answers.get(("b1", 0)) is None
+
+
+def test_answers_without_a_body_still_count_against_the_bound():
+    answers = Answers(16 * 400)
+    answers.follow("b1")
+    for i in range(1000):  # HEAD answers: headers only
+        answers.put(("b1", "HEAD", i), Entry(200, [(b"etag", b'W/"' + b"0" * 32 + b'"')], b""))
+    assert answers.status()["entries"] < 30 and answers.status()["bytes"] <= 6400

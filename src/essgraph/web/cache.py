@@ -6,7 +6,8 @@ the overview of the plans is a pure function of the build, the code and the requ
   (``If-None-Match``, ``If-Modified-Since``) go to the route, which answers 304 without rendering anything.
 * **Key.** The build's id, the method, the path, the query string and the ``Accept`` header: everything the marked
   routes read from a request (their ``Vary`` is ``Accept``).
-* **Bound.** ``response_cache_mib`` of bodies in all, least recently used first out.
+* **Bound.** ``response_cache_mib`` in all (bodies, headers and a fixed overhead per answer), least recently used
+  first out.
 * **A new build.** Once requests are answered from another build (a hot swap by :mod:`essgraph.web.live`), every
   answer of the former one is dropped; the copy in memory of the same build, which replaces its on-disk store,
   keeps them (same id, same bytes). A request still finishing on a replaced build neither reads nor adds answers.
@@ -42,6 +43,11 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
+    @property
+    def cost(self) -> int:
+        """Bytes it holds, headers and bookkeeping included (a HEAD answer has no body but is not free)."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 256
+
 
 class Answers:
     """The answers of the build being served, least recently used first out past ``max_bytes`` of bodies."""
@@ -65,13 +71,13 @@ class Answers:
         return entry
 
     def put(self, key: tuple, entry: Entry) -> None:
-        if not self.max_bytes or len(entry.body) > self.max_entry_bytes or key in self._entries:
+        if not self.max_bytes or entry.cost > self.max_entry_bytes or key in self._entries:
             return
         self._entries[key] = entry
-        self.size += len(entry.body)
+        self.size += entry.cost
         while self.size > self.max_bytes and self._entries:
             _, old = self._entries.popitem(last=False)
-            self.size -= len(old.body)
+            self.size -= old.cost
 
     def follow(self, build: str) -> None:
         """Requests are now answered from ``build``: the answers of any other build are dropped."""
