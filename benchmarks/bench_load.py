@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from bench_live import percentile  # noqa: E402
-from bench_sparql import free_port  # noqa: E402
+from bench_sparql import Server, free_port  # noqa: E402
 
 BASE = "http://127.0.0.1:8000/"
 ASK = "ASK { ?s a <https://w3id.org/essgraph/def#Plan> }"
@@ -67,8 +67,8 @@ def build(workdir: Path) -> Path:
     return store
 
 
-class Proc:
-    """A server process on ``port``, ready once ``ready`` (a path) answers 200."""
+class Proc(Server):
+    """A server process on ``port``, ready once ``ready`` (a path) answers 200 (``stop`` as for bench_sparql's)."""
 
     def __init__(self, cmd: list[str], port: int, ready: str, log: Path, env: dict | None = None):
         self.port, self.base = port, f"http://127.0.0.1:{port}"
@@ -86,16 +86,6 @@ class Proc:
             return httpx.get(self.base + path, timeout=30).status_code == 200
         except httpx.HTTPError:
             return False
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 def essgraph(store: Path, workdir: Path, env: dict[str, str], workers: int = 1) -> Proc:
