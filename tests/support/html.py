@@ -1,6 +1,6 @@
 """Reading the pages people see: ``Page`` (visible text, headings, links, attributes and scripts of an HTML
 page) and ``crawl`` (every page reachable by links from a start page, each fetched once; ``rel="nofollow"`` links
-fetched, not followed, as search engines do)."""
+not followed, as search engines do)."""
 
 from __future__ import annotations
 
@@ -89,37 +89,31 @@ class Page(HTMLParser):
 
 def crawl(client: httpx.Client, base: str, check: Callable[[str, Page], None] | None = None) -> tuple[set[str], list[str]]:
     """Every page reachable by links from ``base`` (links to other routers and other hosts are not followed), each
-    fetched once as HTML; ``check(url, page)`` is called on each HTML page. A ``rel="nofollow"`` link is fetched and
-    checked like any other, but the links of the page it leads to are followed only if a plain link leads there too
-    (a search's facet links: every subset of every facet's values has an address). Returns the URLs seen and the
-    broken ones (with their status and the page that links to them)."""
-    seen: set[str] = set()
-    expanded: set[str] = set()
-    unfollowed: dict[str, Page] = {}  # fetched through nofollow links only, so far
-    queue, broken, parent = deque([(base, True)]), [], {}
+    fetched once as HTML; ``check(url, page)`` is called on each HTML page. ``rel="nofollow"`` links are not
+    followed, as search engines do: a search's facet links (every subset of every facet's values has an address;
+    fetching them made the real project's crawl 3,800 searches out of 10,000 pages — their links are tested in
+    tests/web/test_search_http.py). Returns the URLs seen and the broken ones (with their status and the page that
+    links to them)."""
+    seen, queue, broken, parent = set(), deque([base]), [], {}
     while queue:
-        url, follow = queue.popleft()
-        if url in expanded or (url in seen and not (follow and url in unfollowed)):
+        url = queue.popleft()
+        if url in seen:
             continue
-        page = unfollowed.pop(url, None)
-        if page is None:
-            seen.add(url)
-            response = client.get(url, headers={"Accept": "text/html"})
-            if response.status_code != 200:
-                broken.append(f"{url}: {response.status_code} (linked from {parent.get(url)})")
-                continue
-            if not response.headers["content-type"].startswith("text/html"):
-                continue
-            page = Page(response.text)
-            if check:
-                check(url, page)
-        if not follow:
-            unfollowed[url] = page
+        seen.add(url)
+        response = client.get(url, headers={"Accept": "text/html"})
+        if response.status_code != 200:
+            broken.append(f"{url}: {response.status_code} (linked from {parent.get(url)})")
             continue
-        expanded.add(url)
+        if not response.headers["content-type"].startswith("text/html"):
+            continue
+        page = Page(response.text)
+        if check:
+            check(url, page)
         for href in page.links:
+            if href in page.nofollow:
+                continue
             target = urldefrag(urljoin(url, href))[0]
-            if target.startswith(base) and not target[len(base):].startswith(OTHER_ROUTERS) and target not in expanded:
+            if target.startswith(base) and not target[len(base):].startswith(OTHER_ROUTERS) and target not in seen:
                 parent.setdefault(target, url)
-                queue.append((target, href not in page.nofollow))
+                queue.append(target)
     return seen, broken
