@@ -16,6 +16,30 @@ import pytest
 from support.projects import BUILDS_VAR, Builds, copy_project, end_session, start_session
 
 
+# Test modules that serve the same project with ``essgraph serve`` on the session's port for it (Built.real_server):
+# pytest-xdist hands them to one test process, one after the other, instead of letting two processes wait for the
+# port. A module that starts serving a project already listed here joins its group.
+SERVED_TOGETHER = {
+    "real": ("tests/clients/", "tests/browser/test_accessibility.py", "tests/browser/test_real_plan_walk.py"),
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByServedProject(LoadScopeScheduling):
+        """pytest-xdist's --dist loadscope (a test module is one unit of work), with the modules of each
+        ``SERVED_TOGETHER`` group as one unit."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            for project, paths in SERVED_TOGETHER.items():
+                if nodeid.startswith(paths):
+                    return f"essgraph serve of {project}"
+            return super()._split_scope(nodeid)
+
+    return ByServedProject(config, log)
+
+
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):   # the first test process, not one pytest-xdist started
         start_session()

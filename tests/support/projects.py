@@ -171,8 +171,9 @@ class Built:
     def real_server(self) -> Server:
         """``essgraph serve`` on the port the base IRI names: every link it sends works from a browser. One per build
         and test process, kept until the session ends. The port is the session's, shared by the parallel test
-        processes (pytest-xdist): a process that needs the real server while another holds it waits for the port
-        (a lock file beside the build, released by ``close()`` or by the holder's death)."""
+        processes (pytest-xdist), which is why the modules serving one project run in one process (``SERVED_TOGETHER``
+        in tests/conftest.py); a lock file beside the build guards it (released by ``close()`` or by the holder's
+        death): a process that finds the port held waits, then fails naming the remedy."""
         if self._server is None:
             self._serving = open(self.workdir.parent / f"{self.name}.serve.lock", "w")
             deadline = time.monotonic() + SERVE_WAIT_S
@@ -183,7 +184,8 @@ class Built:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"another test process has served {self.name!r} on port {self.port} "
-                                           f"for {SERVE_WAIT_S} s: put the tests that need it in one module")
+                                           f"for {SERVE_WAIT_S} s: list the test modules that serve it in "
+                                           "SERVED_TOGETHER (tests/conftest.py)")
                     time.sleep(0.5)
             self._server = self.process(port=self.port)
         return self._server
@@ -209,7 +211,7 @@ class Built:
             self._serving = None
 
 
-SERVE_WAIT_S = 600   # how long a test process waits for another to let go of a project's real server
+SERVE_WAIT_S = 60   # how long a test process waits for another to let go of a project's real server
 SAME_BASE = {"second-plan": "real"}   # compared with the real project IRI for IRI (never served by a real server)
 PORTS_VAR = "PYTEST_ESSGRAPH_PORTS"     # {project: port} of this test session
 BUILDS_VAR = "PYTEST_ESSGRAPH_BUILDS"   # the folder of this test session's builds
