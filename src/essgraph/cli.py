@@ -29,7 +29,7 @@ from essgraph.errors import (
     StoreError,
 )
 from essgraph.rdf.formats import RDF_FORMATS
-from essgraph.settings import Settings
+from essgraph.settings import SHACL_ENGINES, Settings
 
 EPILOG = (
     f"exit codes: {EXIT_OK} ok / conforms, {EXIT_VIOLATIONS} SHACL violations, {EXIT_INPUT} unreadable input "
@@ -47,7 +47,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-iri", help="public base IRI (default http://127.0.0.1:8000/; env ESSGRAPH_BASE_IRI)")
     parser.add_argument(
         "--shacl-engine",
-        choices=("auto", "essgraph", "pyshacl"),
+        choices=SHACL_ENGINES,
         help="SHACL Core engine (default auto; env ESSGRAPH_SHACL_ENGINE)",
     )
 

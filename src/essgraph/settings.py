@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+SHACL_ENGINES = ("auto", "essgraph", "pyshacl")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ESSGRAPH_", extra="forbid", validate_default=True)
@@ -116,17 +119,18 @@ class Settings(BaseSettings):
     @field_validator("shacl_engine")
     @classmethod
     def _check_engine(cls, value: str) -> str:
-        if value not in ("auto", "essgraph", "pyshacl"):
-            raise ValueError("must be one of auto, essgraph, pyshacl")
-        return value
+        return _one_of(value, SHACL_ENGINES)
 
     @field_validator("log_level")
     @classmethod
     def _check_level(cls, value: str) -> str:
-        value = value.lower()
-        if value not in ("debug", "info", "warning", "error"):
-            raise ValueError("must be one of debug, info, warning, error")
-        return value
+        return _one_of(value.lower(), LOG_LEVELS)
+
+
+def _one_of(value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError("must be one of " + ", ".join(choices))
+    return value
 
 
 def describe_settings() -> list[tuple[str, str, str, str]]:

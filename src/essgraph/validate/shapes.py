@@ -17,9 +17,8 @@ import rdflib
 from essgraph.errors import ShapesError
 from essgraph.rdf.parse import read_quads
 from essgraph.rdf.rdflib_bridge import to_rdflib_term
+from essgraph.settings import SHACL_ENGINES
 from essgraph.validate.results import Result, pick_message, sort_results, term_text
-
-SHACL_ENGINES = ("auto", "essgraph", "pyshacl")
 
 
 def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
