@@ -61,6 +61,13 @@ def reserve_port() -> int:
     return port
 
 
+def release_port(port: int) -> None:
+    """Let go of a port held by ``reserve_port``."""
+    sock = _reserved.pop(port, None)
+    if sock is not None:
+        sock.close()
+
+
 class Server:
     """``essgraph serve`` in a subprocess on 127.0.0.1, stopped by ``close()`` (or ``with``).
 
@@ -72,7 +79,8 @@ class Server:
 
     def __init__(self, cwd: Path, *args: str, env: dict | None = None, port: int | None = None,
                  ready_timeout: float = 120, python_args: tuple[str, ...] = ("-m", "essgraph")):
-        self.port = port or free_port()
+        self._reserved = port is None  # a port of its own, held from now until close(): no listener of another
+        self.port = port or reserve_port()  # test can be given it meanwhile and receive this server's requests
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = clean_env(env)
         full_env.setdefault("ESSGRAPH_BASE_IRI", self.url + "/")
@@ -105,6 +113,8 @@ class Server:
     def close(self) -> None:
         stop_process(self.proc)
         self.log.close()
+        if self._reserved:
+            release_port(self.port)
 
     def __enter__(self) -> "Server":
         return self
