@@ -239,3 +239,17 @@ def test_the_real_project_is_harvestable(builds):
     server = builds["real"].serve()
     result = harvest(server, server.url + "/catalog")
     assert server.base + "id/dataset/saint-maur-des-fosses-2021" in result["datasets"]
+
+
+def test_the_services_iri_describes_it_and_answers_queries_like_the_endpoint(catalog_app):
+    """Clients that send queries to any IRI ending in /sparql (Comunica's link traversal) get answers, not a 405."""
+    described = catalog_app.get("/id/service/sparql", headers={"Accept": "text/turtle"})
+    assert described.status_code == 200 and described.headers["content-type"].startswith("text/turtle")
+    assert "http://www.w3.org/ns/dcat#DataService" in described.text or "dcat:DataService" in described.text
+    by_get = catalog_app.get("/id/service/sparql", params={"query": "ASK {}"}, headers={"Accept": "application/json"})
+    assert by_get.status_code == 200 and by_get.json()["boolean"] is True
+    by_post = catalog_app.post("/id/service/sparql", data={"query": "SELECT (1 AS ?one) {}"},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert by_post.status_code == 200 and by_post.json()["results"]["bindings"][0]["one"]["value"] == "1"
+    update = catalog_app.post("/id/service/sparql", data={"update": "CLEAR ALL"})
+    assert update.status_code == 403 and update.json()["error"]["code"] == "read_only"
