@@ -11,7 +11,7 @@ data and shapes, then measures, each in a fresh process:
 * ``load``: opening the built store and loading every quad into an in-memory store (what a server does);
 * peer ``oxigraph load``: pyoxigraph alone parsing every file of the project into its named graph and loading the
   whole into an on-disk store, the fastest way found (parse into memory, one bulk load of the N-Quads: one
-  ``bulk_load`` per file was 3.5x slower at 1,000 plans) (no validation, no dumps, catalog, VoID or search index): the floor a build
+  ``bulk_load`` per file took about twice the CPU at 1,000 plans) (no validation, no dumps, catalog, VoID or search index): the floor a build
   is compared with ("vs oxigraph load": the build's time as a multiple of it);
 * peer ``build, pySHACL``: the same build with ``--shacl-engine pyshacl`` (the reference SHACL implementation);
 * peer ``rdflib+pySHACL`` (1 plan by default: it is very slow): rdflib parses every file into one graph and pySHACL
