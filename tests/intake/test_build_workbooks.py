@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from support.processes import run_cli
-from support.projects import ROOT
+from support.projects import repository_project_head
 from essgraph.build.builds import StoreDir
 from essgraph.build.pipeline import Builder
 from essgraph.intake.problems import IntakeDataError
@@ -15,25 +15,7 @@ from essgraph.project import load_project
 from support.workbooks import PLAN_ID, TABLES, column_letter_of, set_cell, write_workbook
 
 BASE = "http://127.0.0.1:8000/"
-CONTEXT = """[project]
-title = "a workbook plan"
-shapes = ["{root}/shapes/*.ttl"]
-integrity = ["{root}/shapes/integrity/*.rq"]
-
-[[dataset]]
-id = "ontology"
-kind = "vocabulary"
-[[dataset.graph]]
-iri = "graph/ontology"
-files = ["{root}/ontology/*.ttl", "{root}/ontology/schemes/*.ttl"]
-
-[[dataset]]
-id = "reference"
-kind = "reference"
-[[dataset.graph]]
-iri = "graph/reference"
-files = ["{root}/data/reference/*.ttl"]
-"""
+CONTEXT = repository_project_head("a workbook plan")
 FOUR_LINES = """
 [[dataset]]
 id = "{plan}"
@@ -46,7 +28,7 @@ def project(folder, workbook_edit=None, tables=None):
     (folder / "plans").mkdir(exist_ok=True)
     write_workbook(folder / "plans" / "plan.xlsx", tables, edit=workbook_edit)
     config = folder / "essgraph.toml"
-    config.write_text(CONTEXT.format(root=ROOT) + FOUR_LINES.format(plan=PLAN_ID), encoding="utf-8")
+    config.write_text(CONTEXT + FOUR_LINES.format(plan=PLAN_ID), encoding="utf-8")
     return config
 
 
@@ -81,7 +63,7 @@ def test_an_unchanged_workbook_reuses_its_validation_and_keeps_its_dates(tmp_pat
 
 def test_essgraph_build_takes_a_workbook_on_the_command_line(tmp_path):
     config = tmp_path / "essgraph.toml"
-    config.write_text(CONTEXT.format(root=ROOT), encoding="utf-8")
+    config.write_text(CONTEXT, encoding="utf-8")
     workbook = write_workbook(tmp_path / "ville-test.xlsx")
     result = run_cli("build", str(workbook), "--config", str(config), "--store", str(tmp_path / "store"),
                      cwd=tmp_path)

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from support.processes import run_cli
-from support.projects import ROOT
+from support.projects import ROOT, repository_project_head
 from essgraph.build.builds import StoreDir
 from essgraph.build.pipeline import Builder
 from essgraph.intake.problems import IntakeDataError, WorkbookUnreadable
@@ -23,31 +23,12 @@ BASE = "http://127.0.0.1:8000/"
 PLAN = f"{BASE}id/plan/{PLAN_ID}"
 DEF = "https://w3id.org/essgraph/def/"
 QUERIES = load_named_queries(ROOT / "queries")
-PROJECT = """
-[project]
-title = "Saint-Maur and a TeT sheet"
-shapes = ["{root}/shapes/*.ttl"]
-integrity = ["{root}/shapes/integrity/*.rq"]
-
+PROJECT = repository_project_head("Saint-Maur and a TeT sheet", """
 [project.publisher]
 name = "Réseau d'essai (opérateur fictif de test)"
 iri = "id/organisation/reseau-d-essai"
 type = "NonProfitOrganisation"
-
-[[dataset]]
-id = "ontology"
-kind = "vocabulary"
-[[dataset.graph]]
-iri = "graph/ontology"
-files = ["{root}/ontology/*.ttl", "{root}/ontology/schemes/*.ttl"]
-
-[[dataset]]
-id = "reference"
-kind = "reference"
-[[dataset.graph]]
-iri = "graph/reference"
-files = ["{root}/data/reference/*.ttl"]
-
+""") + """
 [[dataset]]
 id = "saint-maur-des-fosses-2021"
 kind = "plan"

@@ -46,6 +46,31 @@ TESTS = ROOT / "tests"
 FIXTURES = TESTS / "fixtures"
 
 
+def repository_project_head(title: str, extra: str = "") -> str:
+    """The beginning of a project file that validates and builds with this repository's shapes, integrity queries,
+    vocabulary and reference data (absolute paths), ``extra`` TOML (e.g. ``[project.publisher]``) after
+    ``[project]``; a test appends its own plan datasets."""
+    return f"""[project]
+title = "{title}"
+shapes = ["{ROOT}/shapes/*.ttl"]
+integrity = ["{ROOT}/shapes/integrity/*.rq"]
+{extra}
+[[dataset]]
+id = "ontology"
+kind = "vocabulary"
+[[dataset.graph]]
+iri = "graph/ontology"
+files = ["{ROOT}/ontology/*.ttl", "{ROOT}/ontology/schemes/*.ttl"]
+
+[[dataset]]
+id = "reference"
+kind = "reference"
+[[dataset.graph]]
+iri = "graph/reference"
+files = ["{ROOT}/data/reference/*.ttl"]
+"""
+
+
 def copy_project(name: str, dest: Path) -> Path:
     """Copy fixture project ``name`` (a folder of tests/fixtures) to ``dest``; returns its folder."""
     target = dest / name
