@@ -9,6 +9,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from essgraph.build.changes import Changes
 from essgraph.build.report import DatasetState
 from essgraph.rdf.parse import format_for, read_nquads, read_quads
 
@@ -49,25 +50,24 @@ def load_all(store: ox.Store, states: list[DatasetState], base_iri: str, progres
     return memory
 
 
-def load_changed(store: ox.Store, states: list[DatasetState], prev: dict, base_iri: str, progress: Progress) -> None:
+def load_changed(
+    store: ox.Store, states: list[DatasetState], changes: Changes, base_iri: str, progress: Progress
+) -> None:
     """Update a checkpoint of the previous build: remove the graphs of removed and changed datasets, load the
     changed ones, and take the unchanged ones' triple counts from the previous manifest."""
-    before = {d["id"]: d for d in prev.get("datasets", [])}
-    now = {st.dataset.id for st in states}
-    for ds_id, entry in before.items():  # datasets removed from the project
-        if ds_id not in now:
-            for iri in entry["graphs"]:
-                store.remove_graph(ox.NamedNode(iri))
-    changed = [st for st in states if before.get(st.dataset.id, {}).get("hash") != st.hash]
+    for ds_id in changes.removed:  # datasets removed from the project
+        for iri in (changes.previous_dataset(ds_id) or {}).get("graphs", []):
+            store.remove_graph(ox.NamedNode(iri))
+    changed = [st for st in states if st.dataset.id in changes.changed]
     for i, st in enumerate(changed, 1):
         progress("loading", i, len(changed))
-        for iri in before.get(st.dataset.id, {}).get("graphs", []):
+        for iri in (changes.previous_dataset(st.dataset.id) or {}).get("graphs", []):
             if store.contains_named_graph(ox.NamedNode(iri)):
                 store.remove_graph(ox.NamedNode(iri))
         load_dataset(store, st, base_iri)
     for st in states:
-        if st not in changed:
-            st.triples = dict(before[st.dataset.id]["triples"])
+        if st.dataset.id not in changes.changed:
+            st.triples = dict((changes.previous_dataset(st.dataset.id) or {})["triples"])
 
 
 def copy_to_memory(store: ox.Store, spool: Path) -> ox.Store:

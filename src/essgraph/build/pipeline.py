@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from essgraph import __version__, urls
 from essgraph.build.builds import KEEP_BUILDS, StoreDir
+from essgraph.build.changes import changes_since
 from essgraph.build.load import copy_graphs, copy_to_memory, count_graph, graphs_of, load_all, load_changed
 from essgraph.build.report import BuildReport, DatasetState, count_entities, manifest, violation_summary
 from essgraph.build.validation import ValidationCache, collect, start_in_workers, validate_here
@@ -138,7 +139,7 @@ class Builder:
             collect(futures, self.cache, self.progress)
             store = ox.Store()
             load_all(store, states, self.base_iri, self.progress)
-            return self._report(store, states, version, started, None, reused, previous=None)
+            return self._report(store, states, version, started, None, reused)
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -147,29 +148,24 @@ class Builder:
         store_dir = self.store_dir
         assert store_dir is not None  # run(write=True) needs a store folder
         previous = store_dir.current()
+        changes = changes_since(previous, states, self.base_iri)
         build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + version[:8]
         partial = store_dir.new_partial(build_id)
         store = None
         try:
             store_path = partial / "oxigraph"
-            prev_manifest = previous.manifest if previous else None
-            if (
-                previous
-                and prev_manifest
-                and prev_manifest.get("base_iri") == self.base_iri
-                and prev_manifest.get("essgraph_version") == __version__
-            ):
-                previous.open().backup(str(store_path))
+            if changes.previous is not None:
+                changes.previous.open().backup(str(store_path))
                 store = ox.Store(str(store_path))
-                load_changed(store, states, prev_manifest, self.base_iri, self.progress)
+                load_changed(store, states, changes, self.base_iri, self.progress)
                 memory = copy_to_memory(store, partial)
             else:
-                prev_manifest = None
                 store = ox.Store(str(store_path))
                 memory = load_all(store, states, self.base_iri, self.progress)
             collect(futures, self.cache, self.progress)
             # reports, dumps, catalog and VoID read the in-memory copy: 4-10x faster than the on-disk store
-            report = self._report(memory, states, version, started, partial, reused, prev_manifest)
+            report = self._report(memory, states, version, started, partial, reused)
+            report.changes = changes
             if not report.conforms:
                 raise ValidationFailed(violation_summary(report))
             publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
@@ -192,7 +188,7 @@ class Builder:
 
     # -- report ------------------------------------------------------------------------------------------------
 
-    def _report(self, store, states, version, started, partial, reused, previous) -> BuildReport:
+    def _report(self, store, states, version, started, partial, reused) -> BuildReport:
         results = [r for st in states for r in (st.results or [])]
         results += run_integrity_checks(store, self.project.integrity_queries, self._rel)
         results = self.prepared.annotate(results, self.base_iri)  # workbook cells of converted plans

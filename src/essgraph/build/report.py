@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pyoxigraph as ox
 
@@ -18,6 +18,9 @@ from essgraph import __version__
 from essgraph.project import Dataset
 from essgraph.rdf.namespaces import sparql_prefixes
 from essgraph.validate.results import Result
+
+if TYPE_CHECKING:
+    from essgraph.build.changes import Changes
 
 
 @dataclass
@@ -41,6 +44,7 @@ class BuildReport:
     seconds: float
     build_path: Path | None = None
     reused: int = 0
+    changes: Changes | None = None  # what changed since the previous build (set by a build that writes)
 
     @property
     def violations(self) -> list[Result]:
