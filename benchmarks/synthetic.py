@@ -7,13 +7,17 @@ targets and provenance: 1,500-2,500 triples per plan.
     python benchmarks/synthetic.py OUT_DIR N [--seed S]
 
 writes OUT_DIR/essgraph.toml (a project with one dataset per plan, plus the real ontology, reference data and
-shapes of this repository), OUT_DIR/plans/synth-NNNN.ttl and OUT_DIR/reference/synthetic-organisations.ttl.
+shapes of this repository, and a publisher), OUT_DIR/plans/synth-NNNN.ttl,
+OUT_DIR/reference/synthetic-organisations.ttl and the DCAT-AP catalog metadata OUT_DIR/data/catalog/ (a synthetic
+network's catalog, plus this repository's extracts of the EU controlled vocabularies), so every build benchmark
+makes and checks the catalog like a real deployment.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +57,55 @@ WORDS = ("accompagner soutenir développer structurer sensibiliser former animer
          "réemploi alimentation mobilité numérique insertion jardin association habitants quartier atelier "
          "collecte vélo circuit court solidarité économie sociale territoire réseau public acteurs").split()
 N_ORGS = 400
+#: the catalog metadata of the synthetic network (what data/catalog/catalog.ttl is for Saint-Maur): the catalog, its
+#: contact point, licence, standards and the whole-graph dataset; the plan datasets are generated from the plans
+CATALOG_TTL = """@prefix dcat:  <http://www.w3.org/ns/dcat#> .
+@prefix dct:   <http://purl.org/dc/terms/> .
+@prefix foaf:  <http://xmlns.com/foaf/0.1/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix theme: <http://publications.europa.eu/resource/authority/data-theme/> .
+
+<catalog> a dcat:Catalog ;
+    dct:title "Plans ESS synthétiques en données ouvertes"@fr , "Synthetic ESS plans as open data"@en ;
+    dct:description "Catalogue de plans d'économie sociale et solidaire synthétiques, générés pour mesurer essgraph."@fr ,
+        "Catalogue of synthetic social and solidarity economy plans, generated to benchmark essgraph."@en ;
+    dcat:contactPoint <id/contact/reseau-synthetique> ;
+    dct:language <http://publications.europa.eu/resource/authority/language/FRA> ;
+    dct:license <https://www.etalab.gouv.fr/licence-ouverte-open-licence> ;
+    dcat:themeTaxonomy <http://publications.europa.eu/resource/authority/data-theme> ;
+    foaf:homepage <> .
+
+<> a foaf:Document ; dct:title "essgraph : plans synthétiques"@fr .
+
+<https://example.org/> a foaf:Document .
+
+<id/contact/reseau-synthetique> a vcard:Organization , vcard:Kind ;
+    vcard:fn "Réseau synthétique"@fr ;
+    vcard:hasURL <https://example.org/> .
+
+<https://www.etalab.gouv.fr/licence-ouverte-open-licence> a dct:LicenseDocument ;
+    dct:title "Licence Ouverte / Open Licence version 2.0"@fr ;
+    dct:identifier "etalab-2.0" ;
+    dct:type <http://purl.org/adms/licencetype/Attribution> .
+
+<https://w3id.org/essgraph/def> a dct:Standard ;
+    dct:title "Ontologie essgraph des plans municipaux d'économie sociale et solidaire"@fr .
+
+<https://w3id.org/essgraph/shapes#> a dct:Standard ; dct:title "Formes SHACL d'essgraph"@fr .
+
+<id/dataset/essgraph> a dcat:Dataset ;
+    dct:title "Plans ESS synthétiques : graphe complet"@fr , "Synthetic ESS plans: complete graph"@en ;
+    dct:description "Tous les plans synthétiques, les référentiels et l'ontologie essgraph."@fr ;
+    dcat:keyword "économie sociale et solidaire"@fr , "plan municipal"@fr , "données synthétiques"@fr ;
+    dcat:theme theme:SOCI , theme:ECON ;
+    dct:conformsTo <https://w3id.org/essgraph/def> , <https://w3id.org/essgraph/shapes#> ;
+    dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/IRREG> ;
+    dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+    dcat:landingPage <> .
+"""
+PUBLISHER_TOML = ["", "[project.publisher]", 'name = "Réseau synthétique"', 'iri = "id/organisation/reseau-synthetique"',
+                  'type = "NonProfitOrganisation"', 'homepage = "https://example.org/"']
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -182,11 +235,13 @@ def write_project(out: Path, n: int, seed: int = 1, shapes: bool = True) -> Path
     (out / "reference").mkdir(exist_ok=True)
     write_organisations(out / "reference" / "synthetic-organisations.ttl", seed)
     write_plans(out / "plans", n, seed)
+    write_catalog_metadata(out / "data" / "catalog")
     lines = ["[project]", 'title = "Synthetic plans"']
     if shapes:
         lines.append(f'shapes = ["{ROOT}/shapes/*.ttl"]')
         if list((ROOT / "shapes" / "integrity").glob("*.rq")):
             lines.append(f'integrity = ["{ROOT}/shapes/integrity/*.rq"]')
+    lines += PUBLISHER_TOML
     lines += ["", "[[dataset]]", 'id = "ontology"', 'kind = "vocabulary"', "[[dataset.graph]]",
               'iri = "graph/ontology"', f'files = ["{ROOT}/ontology/*.ttl", "{ROOT}/ontology/schemes/*.ttl"]',
               "", "[[dataset]]", 'id = "reference"', 'kind = "reference"', "[[dataset.graph]]",
@@ -194,10 +249,17 @@ def write_project(out: Path, n: int, seed: int = 1, shapes: bool = True) -> Path
     for i in range(n):
         lines += ["", "[[dataset]]", f'id = "synth-{i:04d}"', 'kind = "plan"', "[[dataset.graph]]",
                   f'iri = "graph/plan/synth-{i:04d}"', f'files = ["plans/synth-{i:04d}.ttl"]']
-    # No data/catalog/ metadata: this repository's describes Saint-Maur, so the synthetic builds make no DCAT catalog.
     config = out / "essgraph.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return config
+
+
+def write_catalog_metadata(folder: Path) -> None:
+    """The catalog metadata of the synthetic network, and this repository's EU controlled-vocabulary extracts (the
+    concepts the catalog uses, with their provenance in data/catalog/README.md)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "catalog.ttl").write_text(CATALOG_TTL, encoding="utf-8")
+    shutil.copyfile(ROOT / "data" / "catalog" / "eu-vocabularies.ttl", folder / "eu-vocabularies.ttl")
 
 
 def write_plans(out_dir: Path, n: int, seed: int = 1) -> list[Path]:
