@@ -79,12 +79,10 @@ WAIVERS = (
 )
 
 
-def _waiver_of(report: rdflib.Graph, result) -> Waiver | None:
-    path = report.value(result, SH.resultPath)
-    component = report.value(result, SH.sourceConstraintComponent)
-    value = report.value(result, SH.value)
+def waiver_for(path: str, component: str, value: rdflib.term.Node | None) -> Waiver | None:
+    """The waiver that accepts a result of ``component`` (IRI) on property ``path`` (IRI) for ``value``, if any."""
     for waiver in WAIVERS:
-        if str(path) == waiver.path and component in waiver.components and waiver.accepts(value):
+        if path == waiver.path and component in {str(c) for c in waiver.components} and waiver.accepts(value):
             return waiver
     return None
 
@@ -93,7 +91,11 @@ def take_waived(report: rdflib.Graph) -> list[tuple[Waiver, rdflib.Graph]]:
     """Remove the waived results from a pySHACL report graph; each is returned with a graph holding it alone."""
     taken = []
     for result in list(report.subjects(RDF.type, SH.ValidationResult)):
-        waiver = _waiver_of(report, result)
+        waiver = waiver_for(
+            str(report.value(result, SH.resultPath)),
+            str(report.value(result, SH.sourceConstraintComponent)),
+            report.value(result, SH.value),
+        )
         if waiver is None:
             continue
         alone = rdflib.Graph()
