@@ -9,7 +9,8 @@ Called by the build once the data conforms, before the store is flushed (:func:`
    ``dcat:Distribution`` per dump, the SPARQL ``dcat:DataService``;
 4. it is validated against the official DCAT-AP 3.0.1 shapes (:mod:`essgraph.publish.dcat_check`): a violation
    stops the build, warnings go in the build report (dataset ``catalog``);
-5. the catalog and the VoID description (:mod:`essgraph.publish.void`) are written to ``catalog/catalog.nt`` and
+5. the catalog and the VoID description (:mod:`essgraph.publish.void`, its statistics from per-dataset sketches in
+   ``void/``: :mod:`essgraph.publish.void_stats`) are written to ``catalog/catalog.nt`` and
    ``catalog/void.nt`` in the build folder (:mod:`essgraph.publish.layout`; what ``/catalog`` and
    ``/.well-known/void`` serve: the exact validated triples) and added to the store as the named graphs
    ``{base}graph/catalog`` and ``{base}graph/void`` (for SPARQL and dereferencing; the store turns
@@ -36,6 +37,7 @@ from essgraph.publish.dcat_check import check_catalog, dcat_shapes_dir
 from essgraph.publish.dumps import write_dumps
 from essgraph.publish.layout import CATALOG_FILES, DUMPS, STATE_FILE
 from essgraph.publish.void import void_triples
+from essgraph.publish.void_stats import void_statistics
 from essgraph.rdf import formats
 from essgraph.rdf.namespaces import DCT, Triples, node
 from essgraph.rdf.parse import read_quads
@@ -61,7 +63,8 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
     now = datetime.now(timezone.utc).replace(microsecond=0)
     state = _dates(report, plans, previous, now)
     write_atomically(folder / STATE_FILE, json.dumps(state, indent=1).encode("utf-8"))
-    void = void_triples(store, base, [f for f in dumps if f.dataset == urls.WHOLE], _meta_titles(project, base))
+    stats = void_statistics(store, folder, report, previous)  # per-dataset sketches, the unchanged ones reused
+    void = void_triples(stats, base, [f for f in dumps if f.dataset == urls.WHOLE], _meta_titles(project, base))
     meta = load_metadata(project.root / CATALOG_DIR, base)
     if meta is None:
         log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)

@@ -6,6 +6,7 @@ Layout of ``<build>/``::
     catalog/catalog.nt     the exact catalog triples the build validated (served at /catalog)
     catalog/void.nt        the VoID description (served at /.well-known/void)
     catalog/state.json     per dataset: content hash, issued, modified (carried to the next build)
+    void/<dataset>.sketch  per dataset: the sets the VoID statistics count (see essgraph.publish.void_stats)
 
 No heavy import here: the server reads this module, never the build's.
 """
@@ -16,5 +17,6 @@ from essgraph import urls
 
 DUMPS = "dumps"
 STATE_FILE = "catalog/state.json"
+VOID_SKETCHES = "void"
 #: the exact catalog and VoID triples of a build, by the graph the store holds them in
 CATALOG_FILES = {urls.CATALOG_GRAPH: "catalog/catalog.nt", urls.VOID_GRAPH: "catalog/void.nt"}

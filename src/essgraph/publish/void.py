@@ -1,9 +1,11 @@
-"""The VoID description of the published graph (served at ``/.well-known/void``), computed at build time.
+"""The VoID description of the published graph (served at ``/.well-known/void``), made at build time.
 
-Statistics are over the data graphs only (the build removes the catalog and VoID graphs before computing them):
-triples, entities (IRIs under ``{base}id/``), distinct subjects and objects, classes and properties with their
-partitions, the vocabularies used, the SPARQL endpoint, the dumps, and linksets to external datasets (Légifrance and
-EUR-Lex ELI, the UN SDG KOS), one per target and linking property.
+Statistics are over the data graphs only (every dataset's graphs, never the catalog or VoID graphs): triples,
+entities (IRIs under ``{base}id/``), distinct subjects and objects, classes and properties with their partitions,
+the vocabularies used, the SPARQL endpoint, the dumps, and linksets to external datasets (Légifrance and EUR-Lex
+ELI, the UN SDG KOS), one per target and linking property. The figures come from
+:mod:`essgraph.publish.void_stats` (per-dataset sketches combined, so a rebuild recounts only what changed); this
+module turns them into triples.
 """
 
 from __future__ import annotations
@@ -12,45 +14,10 @@ import pyoxigraph as ox
 
 from essgraph import urls
 from essgraph.publish.dumps import DumpFile
+from essgraph.publish.void_stats import LINK_TARGETS, Statistics
 from essgraph.rdf.namespaces import DCT, FOAF, PREFIXES, RDF, VOID, XSD, Triples, lit, node
 
-#: external datasets we link to: (key, title, URI space)
-LINK_TARGETS = (
-    ("legifrance-eli", "Légifrance — European Legislation Identifier (ELI)", "https://www.legifrance.gouv.fr/eli/"),
-    ("eur-lex-eli", "EUR-Lex — European Legislation Identifier (ELI)", "http://data.europa.eu/eli/"),
-    ("un-sdg", "UN Sustainable Development Goals KOS", "http://metadata.un.org/sdg/"),
-)
 VOCABULARIES = set(PREFIXES.values()) - {PREFIXES["xsd"]}
-DISTINCT = "SELECT DISTINCT ?s ?x ?o WHERE { ?s ?x ?o }"
-#: the class and property partitions: (count, partition, member and size properties of void:, query of ?x ?n)
-PARTITIONS = (
-    (
-        "classes",
-        "classPartition",
-        "class",
-        "entities",
-        "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x FILTER(isIRI(?x)) } GROUP BY ?x ORDER BY ?x",
-    ),
-    (
-        "properties",
-        "propertyPartition",
-        "property",
-        "triples",
-        f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }} GROUP BY ?x ORDER BY ?x",
-    ),
-)
-
-
-def _bind(query: str, **terms) -> str:
-    """Put terms in a query in their N-Triples form (escaped by pyoxigraph), for ?name placeholders."""
-    for name, term in terms.items():
-        query = query.replace("?" + name, str(term))
-    return query
-
-
-def _count(store: ox.Store, query: str, **terms) -> int:
-    row = next(iter(store.query(_bind(query, **terms), use_default_graph_as_union=True)))
-    return int(row["n"].value)
 
 
 def _namespace(iri: str) -> str:
@@ -62,11 +29,10 @@ def _int(value: int) -> ox.Literal:
     return lit(str(value), XSD("integer"))
 
 
-def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list[ox.Literal]) -> Triples:
+def void_triples(stats: Statistics, base: str, dumps: list[DumpFile], titles: list[ox.Literal]) -> Triples:
     out = Triples()
     where = urls.Urls(base)
     doc, ds = node(where.void), node(where.whole)
-    space = where(urls.ID)
     out.add(doc, RDF("type"), VOID("DatasetDescription"))
     out.add(doc, DCT("title"), lit("Description VoID du graphe essgraph", lang="fr"))
     out.add(doc, DCT("title"), lit("VoID description of the essgraph graph", lang="en"))
@@ -74,72 +40,51 @@ def void_triples(store: ox.Store, base: str, dumps: list[DumpFile], titles: list
     out.add(ds, RDF("type"), VOID("Dataset"))
     for t in titles or [lit("essgraph", lang="fr")]:
         out.add(ds, DCT("title"), t)
-    out.add(ds, VOID("uriSpace"), lit(space))
+    out.add(ds, VOID("uriSpace"), lit(where(urls.ID)))
     out.add(ds, VOID("sparqlEndpoint"), node(where.sparql))
     for f in dumps:
         out.add(ds, VOID("dataDump"), node(where.dump(f.name)))
         feature = f.dump_format.iri if f.dump_format.rdf is not None else None
         if feature is not None:  # the W3C format IRI of each RDF syntax dumped
             out.add(ds, VOID("feature"), node(feature))
-    out.add(ds, VOID("triples"), _int(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }}")))
-    out.add(
-        ds,
-        VOID("entities"),
-        _int(
-            _count(
-                store,
-                "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
-                space=lit(space),
-            )
-        ),
-    )
-    out.add(ds, VOID("distinctSubjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))
-    out.add(ds, VOID("distinctObjects"), _int(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")))
+    out.add(ds, VOID("triples"), _int(stats.triples))
+    out.add(ds, VOID("entities"), _int(stats.entities))
+    out.add(ds, VOID("distinctSubjects"), _int(stats.subjects))
+    out.add(ds, VOID("distinctObjects"), _int(stats.objects))
     vocabularies = set()
-    for count, partition, member, size, query in PARTITIONS:
-        rows = list(store.query(query, use_default_graph_as_union=True))
-        out.add(ds, VOID(count), _int(len(rows)))
-        for row in rows:
+    for count, partition, member, size, figures in (
+        ("classes", "classPartition", "class", "entities", stats.classes),
+        ("properties", "propertyPartition", "property", "triples", stats.properties),
+    ):
+        out.add(ds, VOID(count), _int(len(figures)))
+        for iri, n in figures.items():
             part = ox.BlankNode()
             out.add(ds, VOID(partition), part)
-            out.add(part, VOID(member), row["x"])
-            out.add(part, VOID(size), _int(int(row["n"].value)))
-            vocabularies.add(_namespace(row["x"].value))
+            out.add(part, VOID(member), node(iri))
+            out.add(part, VOID(size), _int(n))
+            vocabularies.add(_namespace(iri))
     for vocabulary in sorted(vocabularies & VOCABULARIES):
         out.add(ds, VOID("vocabulary"), node(vocabulary))
-    for row in store.query(
-        "PREFIX ess: <%s> SELECT DISTINCT ?p WHERE { ?p a ess:Plan } ORDER BY ?p" % PREFIXES["ess"],
-        use_default_graph_as_union=True,
-    ):
-        out.add(ds, VOID("rootResource"), row["p"])
-    _linksets(store, out, ds)
+    for root in stats.roots:
+        out.add(ds, VOID("rootResource"), root)
+    _linksets(stats, out, ds)
     return out
 
 
-def _linksets(store: ox.Store, out: Triples, ds: ox.NamedNode) -> None:
-    query = (
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
-        "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space) && !STRSTARTS(STR(?s), ?space) && ?p != <%s> "
-        "&& !STRSTARTS(STR(?o), ?vocabulary)) } } GROUP BY ?p ORDER BY ?p" % RDF("type").value
-    )
+def _linksets(stats: Statistics, out: Triples, ds: ox.NamedNode) -> None:
     for key, title, space in LINK_TARGETS:
-        rows = list(
-            store.query(
-                _bind(query, space=lit(space), vocabulary=lit(PREFIXES["eli"])), use_default_graph_as_union=True
-            )
-        )
-        if not rows:
+        found = [(predicate, n) for (target, predicate), n in stats.linksets.items() if target == key]
+        if not found:
             continue
         target = node(urls.part(ds.value, "target", key))
         out.add(target, RDF("type"), VOID("Dataset"))
         out.add(target, DCT("title"), lit(title, lang="en"))
         out.add(target, VOID("uriSpace"), lit(space))
-        for row in rows:
-            local = row["p"].value[max(row["p"].value.rfind("#"), row["p"].value.rfind("/")) + 1 :]
-            linkset = node(urls.part(ds.value, "linkset", key, local))
+        for predicate, n in found:
+            linkset = node(urls.part(ds.value, "linkset", key, predicate[len(_namespace(predicate)) :]))
             out.add(ds, VOID("subset"), linkset)
             out.add(linkset, RDF("type"), VOID("Linkset"))
             out.add(linkset, VOID("subjectsTarget"), ds)
             out.add(linkset, VOID("objectsTarget"), target)
-            out.add(linkset, VOID("linkPredicate"), row["p"])
-            out.add(linkset, VOID("triples"), _int(int(row["n"].value)))
+            out.add(linkset, VOID("linkPredicate"), node(predicate))
+            out.add(linkset, VOID("triples"), _int(n))
