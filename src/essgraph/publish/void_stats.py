@@ -7,11 +7,13 @@ each property and of each linkset (target, predicate). Distinct counts do not ad
 organisation or a lever is the object of many plans), so each dataset contributes a **sketch**: the exact sets the
 counts are made of, as 64-bit hashes. A figure is then the size of the union of the datasets' sets.
 
-* A term's hash is BLAKE2b-64 of its N-Triples form as the store gives it back (the store's identity of terms);
-  a triple's is ``hs*A + hp*B + ho*C mod 2**64`` of its terms' hashes (odd constants: if one term differs, the
-  two sums differ unless a difference of random 64-bit values hits one value), 3x cheaper than hashing the triple.
-  64 bits: among the ~4 M distinct triples of 2,000 plans, the chance of any collision is about 1e-6 (n²/2**65),
-  and a collision would only lower one count by one; 128 bits would double the files and the union's memory.
+* A term's hash is BLAKE2b-64 of its N-Triples form as the store gives it back (the store's identity of terms)
+  times an odd constant of its position (A for subjects, B predicates, C objects: a bijection mod 2**64); a
+  triple's is the sum of its three terms' hashes mod 2**64 (if one term differs, two sums differ unless a
+  difference of random 64-bit values hits one value). Each term is hashed once per dataset: 3x cheaper than
+  hashing each triple. 64 bits: among the ~4 M distinct triples of 2,000 plans, the chance of any collision is
+  about 1e-6 (n²/2**65), and a collision would only lower one count by one; 128 bits would double the files and
+  the union's memory and time for no visible gain.
 * Each sketch is read from the store the build has (on disk or in memory) with ``quads_for_pattern`` on the
   dataset's graphs only, and written to ``<build>/void/<dataset id>.sketch`` (a JSON header line, then the sets as
   little-endian uint64 arrays). A dataset whose content hash (which covers the base IRI) is unchanged since the
@@ -50,9 +52,10 @@ _A, _B, _C, _MASK = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 
 _TYPE, _PLAN = RDF("type"), ESS_TERM("Plan")
 
 
-def term_hash(term) -> int:
-    """BLAKE2b-64 of a term's N-Triples form."""
-    return int.from_bytes(hashlib.blake2b(str(term).encode("utf-8"), digest_size=8).digest(), "little")
+def _hash(term, weight: int) -> int:
+    """BLAKE2b-64 of a term's N-Triples form times the weight of its position (subject, predicate, object)."""
+    digest = hashlib.blake2b(str(term).encode("utf-8"), digest_size=8).digest()
+    return (int.from_bytes(digest, "little") * weight) & _MASK
 
 
 @dataclass
@@ -66,48 +69,50 @@ class Sketch:
 def sketch(store: ox.Store, graphs: list[str], base: str) -> Sketch:
     """The sketch of the triples of ``graphs`` in ``store`` (a triple in two of them counts once)."""
     space = urls.Urls(base)(urls.ID)
-    subject_of: dict = {}  # term -> its hash (each term hashed once per position)
+    # term -> its hash in that position (hashed once); the sets of subjects and objects are their values
+    subject_of: dict = {}
     predicate_of: dict = {}
-    object_of: dict = {}  # term -> (its hash, the link targets whose URI space holds it)
-    props: dict = defaultdict(set)
+    object_of: dict = {}
+    links: dict[int, tuple] = {}  # object hash -> the link targets whose URI space holds it
+    props: dict[int, set] = {}  # predicate hash -> triples
+    classes: dict[int, set] = {}  # class (object) hash -> subjects
     linksets: dict = defaultdict(set)
-    classes: dict = defaultdict(set)
-    subjects, objects, entities, roots = set(), set(), set(), set()
+    entities, roots = set(), set()
+    rdf_type, plan = _hash(_TYPE, _B), _hash(_PLAN, _C)
     for graph in graphs:
         for s, p, o, _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             hs = subject_of.get(s)
             if hs is None:
-                hs = subject_of[s] = term_hash(s)
+                hs = subject_of[s] = _hash(s, _A)
                 if isinstance(s, ox.NamedNode) and s.value.startswith(space):
                     entities.add(hs)
             hp = predicate_of.get(p)
             if hp is None:
-                hp = predicate_of[p] = term_hash(p)
-            known = object_of.get(o)
-            if known is None:
-                known = object_of[o] = (term_hash(o), _targets(o.value) if isinstance(o, ox.NamedNode) else ())
-            ho, targets = known
-            triple = (hs * _A + hp * _B + ho * _C) & _MASK
-            props[p].add(triple)
-            subjects.add(hs)
-            objects.add(ho)
-            if p == _TYPE:
+                hp = predicate_of[p] = _hash(p, _B)
+                props[hp] = set()
+            ho = object_of.get(o)
+            if ho is None:
+                ho = object_of[o] = _hash(o, _C)
+                if isinstance(o, ox.NamedNode) and _targets(o.value):
+                    links[ho] = _targets(o.value)
+            triple = (hs + hp + ho) & _MASK
+            props[hp].add(triple)
+            if hp == rdf_type:
                 if isinstance(o, ox.NamedNode):
-                    classes[o.value].add(hs)
-                    if o == _PLAN:
+                    classes.setdefault(ho, set()).add(hs)
+                    if ho == plan:
                         roots.add(str(s))
-            elif targets and isinstance(s, ox.NamedNode):
-                for key, target in targets:
+            elif ho in links and isinstance(s, ox.NamedNode):
+                for key, target in links[ho]:
                     if not s.value.startswith(target):
                         linksets[f"{key} {p.value}"].add(triple)
-    out = Sketch(roots=sorted(roots))
-    named = [("subjects", subjects), ("objects", objects), ("entities", entities)]
-    named += [(f"class {iri}", v) for iri, v in classes.items()]
-    named += [(f"property {p.value}", v) for p, v in props.items()]
+    prop_iri = {h: term.value for term, h in predicate_of.items()}
+    class_iri = {h: term.value for term, h in object_of.items() if h in classes}
+    named = [("subjects", subject_of.values()), ("objects", object_of.values()), ("entities", entities)]
+    named += [(f"class {class_iri[h]}", v) for h, v in classes.items()]
+    named += [(f"property {prop_iri[h]}", v) for h, v in props.items()]
     named += [(f"linkset {key}", v) for key, v in linksets.items()]
-    for name, values in named:
-        out.sets[name] = array("Q", values)
-    return out
+    return Sketch({name: array("Q", values) for name, values in named}, sorted(roots))
 
 
 def _targets(iri: str) -> tuple[tuple[str, str], ...]:
