@@ -8,7 +8,8 @@ Called by the build once the data conforms, before the store is flushed (:func:`
    (:mod:`essgraph.publish.catalog`): a ``dcat:Dataset`` per plan and one for the whole graph, a
    ``dcat:Distribution`` per dump, the SPARQL ``dcat:DataService``;
 4. it is validated against the official DCAT-AP 3.0.1 shapes (:mod:`essgraph.publish.dcat_check`): a violation
-   stops the build, warnings go in the build report (dataset ``catalog``);
+   stops the build, warnings go in the build report (dataset ``catalog``). The entries of unchanged plans and
+   their results are taken from the previous build (:mod:`essgraph.publish.catalog_entries`);
 5. the catalog and the VoID description (:mod:`essgraph.publish.void`, its statistics from per-dataset sketches in
    ``void/``: :mod:`essgraph.publish.void_stats`) are written to ``catalog/catalog.nt`` and
    ``catalog/void.nt`` in the build folder (:mod:`essgraph.publish.layout`; what ``/catalog`` and
@@ -32,8 +33,8 @@ import pyoxigraph as ox
 from essgraph import urls
 from essgraph.errors import ValidationFailed
 from essgraph.files import write_atomically
-from essgraph.publish.catalog import CATALOG_DIR, CatalogBuilder
-from essgraph.publish.dcat_check import check_catalog, dcat_shapes_dir
+from essgraph.publish.catalog import CATALOG_DIR
+from essgraph.publish.catalog_entries import make_catalog
 from essgraph.publish.dumps import write_dumps
 from essgraph.publish.layout import CATALOG_FILES, DUMPS, STATE_FILE
 from essgraph.publish.void import void_triples
@@ -70,8 +71,8 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)
         catalog = Triples()
     else:
-        catalog = CatalogBuilder(store, base, meta, state, dumps, project.publisher).build(plans)
-        check = check_catalog(catalog, dcat_shapes_dir(project.root))
+        prev_path = Path(previous.path) if previous is not None else None  # its unchanged plans' entries are reused
+        catalog, check = make_catalog(store, folder, report, project, meta, state, dumps, prev_path)
         results = check.results
         report.results.extend(results)
         if check.waived:

@@ -10,11 +10,12 @@ essgraph accepts on purpose for the harvesters (:mod:`essgraph.publish.waivers`)
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Collection
+from typing import Callable
 
 import pyoxigraph as ox
 import rdflib
@@ -22,7 +23,7 @@ import rdflib
 from essgraph.errors import ConfigError, ShapesError
 from essgraph.publish.waivers import Waiver, take_waived, waiver_for
 from essgraph.rdf.namespaces import Triples
-from essgraph.rdf.rdflib_bridge import to_rdflib_graph, to_rdflib_term
+from essgraph.rdf.rdflib_bridge import to_ox_term, to_rdflib_graph, to_rdflib_term
 from essgraph.settings import SHACL_ENGINES
 from essgraph.validate.pyshacl_adapter import parse_report
 from essgraph.validate.results import Result, sort_results, term_text
@@ -51,12 +52,27 @@ def validate_catalog(catalog: Triples, shapes_dir: Path, engine: str = "auto") -
 
 
 def check_catalog(
-    catalog: Triples, shapes_dir: Path, engine: str = "auto", focus: Collection | None = None
+    catalog: Triples, shapes_dir: Path, engine: str = "auto", focus: Callable[[object], bool] | None = None
 ) -> CatalogCheck:
     """Validate the catalog graph against every official DCAT-AP shapes file, together.
 
-    ``focus``: only the results whose focus node is one of these terms (the essgraph engine then checks no other
-    node; the data graph is still the whole ``catalog``, which the checked nodes' values are looked up in)."""
+    ``focus``: only the results whose focus node (a pyoxigraph term) it accepts (the essgraph engine then checks no
+    other node; the data graph is still the whole ``catalog``, which the checked nodes' values are looked up in)."""
+    found = find_results(catalog, shapes_dir, engine, focus)
+    return CatalogCheck(
+        sort_results([r for _node, r, waiver in found if waiver is None]),
+        [(waiver, r) for _node, r, waiver in found if waiver is not None],
+    )
+
+
+#: a result of the DCAT-AP check: its focus node (a pyoxigraph term), the result, the waiver accepting it or None
+Found = tuple[object, Result, "Waiver | None"]
+
+
+def find_results(
+    catalog: Triples, shapes_dir: Path, engine: str = "auto", focus: Callable[[object], bool] | None = None
+) -> list[Found]:
+    """Every result of the DCAT-AP shapes on ``catalog`` (see :func:`check_catalog`), with its focus node."""
     files = tuple(sorted(shapes_dir.glob("*.ttl")))
     if not files:
         raise ConfigError(
@@ -65,21 +81,21 @@ def check_catalog(
         )
     if engine not in SHACL_ENGINES:
         raise ShapesError(f"unknown SHACL engine {engine!r}", hint="use one of " + ", ".join(SHACL_ENGINES))
-    compiled = _compiled(files, tuple(p.stat().st_mtime_ns for p in files))
+    compiled = compiled_shapes(files)
     if engine == "essgraph" and compiled.engine is None:
         raise ShapesError(
             f"{shapes_dir}: the essgraph SHACL engine does not evaluate " + ", ".join(compiled.missing),
             hint="use --shacl-engine pyshacl (or auto)",
         )
     if engine == "pyshacl" or compiled.engine is None:
-        check = _with_pyshacl(catalog, compiled.shapes)
-        if focus is not None:
-            texts = {term_text(node) for node in focus}
-            check = CatalogCheck(
-                [r for r in check.results if r.focus in texts], [w for w in check.waived if w[1].focus in texts]
-            )
-        return check
+        found = _with_pyshacl(catalog, compiled.shapes)
+        return found if focus is None else [f for f in found if focus(f[0])]
     return _with_engine(catalog, compiled.engine, focus)
+
+
+def compiled_shapes(files: tuple[Path, ...]) -> "_Compiled":
+    """The DCAT-AP shapes of ``files``, loaded and compiled once per process while the files are unchanged."""
+    return _compiled(files, tuple(p.stat().st_mtime_ns for p in files))
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,7 @@ class _Compiled:
     shapes: rdflib.Graph
     engine: object  # a validate.core.Engine, None when the shapes use what it does not evaluate
     missing: tuple[str, ...]
+    digest: str  # SHA-256 of the files' bytes: what results kept from a previous build were found with
 
 
 @lru_cache(maxsize=4)
@@ -96,15 +113,16 @@ def _compiled(files: tuple[Path, ...], _stamps: tuple[int, ...]) -> _Compiled:
 
     shapes = load_dcat_shapes(files)
     missing = tuple(unsupported(shapes))
-    return _Compiled(shapes, None if missing else Engine(shapes), missing)
+    digest = hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in files)).hexdigest()
+    return _Compiled(shapes, None if missing else Engine(shapes), missing, digest)
 
 
-def _with_engine(catalog: Triples, engine, focus: Collection | None) -> CatalogCheck:
+def _with_engine(catalog: Triples, engine, focus: Callable[[object], bool] | None) -> list[Found]:
     from essgraph.validate.core import DataGraph
 
     data = DataGraph([("catalog", [ox.Quad(t.subject, t.predicate, t.object) for t in catalog])])
-    results, waived = [], []
-    for f in engine.validate(data, only=None if focus is None else set(focus)):
+    found: list[Found] = []
+    for f in engine.validate(data, focus):
         result = Result(
             f.severity,
             term_text(f.focus),
@@ -115,17 +133,13 @@ def _with_engine(catalog: Triples, engine, focus: Collection | None) -> CatalogC
             "catalog",
         )
         value = None if f.value is None else to_rdflib_term(f.value, {})
-        waiver = waiver_for(f.path_text, f.component, value)
-        if waiver is None:
-            results.append(result)
-        else:
-            waived.append((waiver, result))
-    return CatalogCheck(sort_results(results), waived)
+        found.append((f.focus, result, waiver_for(f.path_text, f.component, value)))
+    return found
 
 
-def _with_pyshacl(catalog: Triples, shapes: rdflib.Graph) -> CatalogCheck:
+def _with_pyshacl(catalog: Triples, shapes: rdflib.Graph) -> list[Found]:
     from pyshacl import validate  # slow to import; only the build needs it
-    from rdflib.namespace import SH
+    from rdflib.namespace import RDF, SH
 
     data = to_rdflib_graph(ox.Quad(t.subject, t.predicate, t.object) for t in catalog)
     _conforms, report, _text = validate(
@@ -142,8 +156,13 @@ def _with_pyshacl(catalog: Triples, shapes: rdflib.Graph) -> CatalogCheck:
     for detail in list(report.objects(None, SH.detail)):
         for triple in list(report.triples((detail, None, None))):
             report.remove(triple)
-    waived = [(waiver, replace(parse_report(alone)[0], dataset="catalog")) for waiver, alone in take_waived(report)]
-    return CatalogCheck(sort_results([replace(r, dataset="catalog") for r in parse_report(report)]), waived)
+    found: list[Found] = []
+    for waiver, graph in take_waived(report) + [(None, report)]:  # take_waived takes them out of the report
+        # parse_report reads the results in the order the graph gives them, as this does
+        nodes = [n for n in graph.subjects(RDF.type, SH.ValidationResult) if (None, SH.detail, n) not in graph]
+        for node, result in zip(nodes, parse_report(graph), strict=True):
+            found.append((to_ox_term(graph.value(node, SH.focusNode)), replace(result, dataset="catalog"), waiver))
+    return found
 
 
 def load_dcat_shapes(files) -> rdflib.Graph:

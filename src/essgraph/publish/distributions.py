@@ -92,7 +92,7 @@ def distribution(self: CatalogBuilder, ds: ox.NamedNode, f: DumpFile, modified: 
     # a plain literal (the lower-case hex digest): udata reads an xsd:hexBinary value as bytes and then refuses the
     # resource; DCAT-AP 3.0.1 asks for xsd:hexBinary: a waived result (essgraph.publish.waivers)
     out.add(checksum, SPDX("checksumValue"), lit(f.sha256))
-    for o in self.out.objects(self.catalog, DCT("license")):
+    for o in self.head.objects(self.catalog, DCT("license")):
         out.add(dist, DCT("license"), o)
     out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))
     return dist
@@ -118,7 +118,7 @@ def sparql_distribution(self: CatalogBuilder, ds: ox.NamedNode, modified: str) -
     )
     out.add(dist, DCAT("accessURL"), node(self.urls.sparql))
     out.add(dist, DCAT("accessService"), node(self.urls.service))
-    for o in self.out.objects(self.catalog, DCT("license")):
+    for o in self.head.objects(self.catalog, DCT("license")):
         out.add(dist, DCT("license"), o)
     out.add(dist, DCT("modified"), lit(modified, XSD("dateTime")))
     return dist
@@ -159,10 +159,10 @@ def data_service(self: CatalogBuilder, datasets: list) -> None:
     add(node(SPARQL_PROTOCOL), RDF("type"), DCT("Standard"))
     add(node(SPARQL_PROTOCOL), DCT("title"), lit("SPARQL 1.1 Protocol", lang="en"))
     for p in (DCT("publisher"), DCAT("contactPoint"), DCT("license")):
-        for o in self.out.objects(self.catalog, p):
+        for o in self.head.objects(self.catalog, p):
             add(svc, p, o)
     for p in (DCAT("keyword"), DCAT("theme"), DCT("accessRights")):
-        for o in self.out.objects(self.whole, p):
+        for o in self.head.objects(self.whole, p):
             add(svc, p, o)
     add(svc, DCAT("keyword"), lit("SPARQL", lang="fr"))
     add(self.catalog, DCAT("service"), svc)

@@ -7,6 +7,7 @@ Layout of ``<build>/``::
     catalog/void.nt        the VoID description (served at /.well-known/void)
     catalog/state.json     per dataset: content hash, issued, modified (carried to the next build)
     void/<dataset>.sketch  per dataset: the sets the VoID statistics count (see essgraph.publish.void_stats)
+    catalog/entries/       per plan dataset: its catalog entry and DCAT-AP results (reused by the next build)
 
 No heavy import here: the server reads this module, never the build's.
 """
@@ -20,3 +21,5 @@ STATE_FILE = "catalog/state.json"
 VOID_SKETCHES = "void"
 #: the exact catalog and VoID triples of a build, by the graph the store holds them in
 CATALOG_FILES = {urls.CATALOG_GRAPH: "catalog/catalog.nt", urls.VOID_GRAPH: "catalog/void.nt"}
+#: per plan dataset, its catalog entry, the key it was made with and its DCAT-AP results (essgraph.publish.catalog_entries)
+CATALOG_ENTRIES = "catalog/entries"

@@ -15,6 +15,8 @@ the build then falls back to pySHACL (``auto``) or refuses (``essgraph``).
 
 from __future__ import annotations
 
+from typing import Callable
+
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
@@ -110,13 +112,13 @@ class Engine:
         compiler.mark_recursive()
         self.shapes = [s for s in top if s.targets and not s.deactivated]
 
-    def validate(self, data: DataGraph, only: set | None = None) -> list[Finding]:
-        """The findings of every shape on its focus nodes in ``data`` (only those in ``only`` when given)."""
+    def validate(self, data: DataGraph, only: Callable[[object], bool] | None = None) -> list[Finding]:
+        """The findings of every shape on its focus nodes in ``data`` (only those ``only`` accepts when given)."""
         run = Run(data)
         findings: list[Finding] = []
         for shape in self.shapes:
             for focus in run.classes.focus_nodes(shape.targets):
-                if only is None or focus in only:
+                if only is None or only(focus):
                     findings += run.check(shape, focus)
         return findings
 
