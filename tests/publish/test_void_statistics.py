@@ -94,7 +94,7 @@ CORNER_CASES = f"""
 PLAN_A = CORNER_CASES + f"""
 <{BASE}id/plan/a> a ess:Plan ; rdfs:seeAlso <{ELI}loi/2014/7/31/1> , <{ELI}loi/2014/7/31/1> ;
     eli:cites [ rdfs:label "une loi" ] , <http://data.europa.eu/eli/ontology#LegalResource> ;
-    ess:value 42 ; rdfs:label "Partagé"@fr ; a "not a class" .
+    ess:value 42 ; rdfs:label "Partagé"@fr ; a "not a class" ; rdfs:comment "deux\\nlignes, \\"citées\\" . <x>" .
 [] rdfs:seeAlso <{ELI}loi/2014/7/31/1> .
 <{ELI}loi/2014/7/31/1> rdfs:seeAlso <{ELI}loi/2015> .
 <http://elsewhere.example/x> a <{BASE}id/org/shared> ; rdfs:seeAlso <http://metadata.un.org/sdg/1> .
@@ -107,7 +107,8 @@ PLAN_B = CORNER_CASES + f"""
 
 def corner_case_store() -> tuple[ox.Store, dict[str, list[str]]]:
     """Two plan datasets sharing triples and terms (one in both graphs of plan A), with blank-node objects and
-    subjects, the same literal in both, links to ELI and the UN SDG and a subject inside a link target's space."""
+    subjects, the same literal in both, a literal with escapes and spaces, links to ELI and the UN SDG and a
+    subject inside a link target's space."""
     store = ox.Store()
     graphs = {"a": [BASE + "graph/a", BASE + "graph/a/more"], "b": [BASE + "graph/b"]}
     for text, graph in ((PLAN_A, graphs["a"][0]), (CORNER_CASES, graphs["a"][1]), (PLAN_B, graphs["b"][0])):

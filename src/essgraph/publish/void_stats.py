@@ -14,8 +14,7 @@ counts are made of, as 64-bit hashes. A figure is then the size of the union of 
   hashing each triple. 64 bits: among the ~4 M distinct triples of 2,000 plans, the chance of any collision is
   about 1e-6 (n²/2**65), and a collision would only lower one count by one; 128 bits would double the files and
   the union's memory and time for no visible gain.
-* Each sketch is read from the store the build has (on disk or in memory) with ``quads_for_pattern`` on the
-  dataset's graphs only, and written to ``<build>/void/<dataset id>.sketch`` (a JSON header line, then the sets as
+* Each sketch is read from the store the build has (on disk or in memory), from the dataset's graphs only, and written to ``<build>/void/<dataset id>.sketch`` (a JSON header line, then the sets as
   little-endian uint64 arrays). A dataset whose content hash (which covers the base IRI) is unchanged since the
   previous build has its sketch hard-linked from there instead: blank nodes are per file, never shared by two
   datasets, so an old sketch's blank-node hashes count the same as new ones would.
@@ -52,9 +51,9 @@ _A, _B, _C, _MASK = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 
 _TYPE, _PLAN = RDF("type"), ESS_TERM("Plan")
 
 
-def _hash(term, weight: int) -> int:
-    """BLAKE2b-64 of a term's N-Triples form times the weight of its position (subject, predicate, object)."""
-    digest = hashlib.blake2b(str(term).encode("utf-8"), digest_size=8).digest()
+def _hash(term: bytes, weight: int) -> int:
+    """BLAKE2b-64 of a term's N-Triples form (UTF-8) times the weight of its position (subject, predicate, object)."""
+    digest = hashlib.blake2b(term, digest_size=8).digest()
     return (int.from_bytes(digest, "little") * weight) & _MASK
 
 
@@ -67,59 +66,66 @@ class Sketch:
 
 
 def sketch(store: ox.Store, graphs: list[str], base: str) -> Sketch:
-    """The sketch of the triples of ``graphs`` in ``store`` (a triple in two of them counts once)."""
-    space = urls.Urls(base)(urls.ID)
-    # term -> its hash in that position (hashed once); the sets of subjects and objects are their values
-    subject_of: dict = {}
-    predicate_of: dict = {}
-    object_of: dict = {}
-    links: dict[int, tuple] = {}  # object hash -> the link targets whose URI space holds it
+    """The sketch of the triples of ``graphs`` in ``store`` (a triple in two of them counts once).
+
+    Each graph is read as N-Triples (the store's dump, one line a triple, subject and predicate free of spaces):
+    1.5x faster than through quad objects. Terms are hashed on first sight only."""
+    space = b"<" + urls.Urls(base)(urls.ID).encode()
+    subject_of: dict[bytes, int] = {}  # term -> its hash; the subjects' set is the values
+    predicate_of: dict[bytes, int] = {}
+    object_of: dict[bytes, int] = {}  # object followed by " ." (the rest of the line) -> its hash
+    iris: set[int] = set()  # hashes of the objects that are IRIs
+    links: dict[int, tuple] = {}  # object hash -> (key, "<" + URI space) of the link targets holding it
     props: dict[int, set] = {}  # predicate hash -> triples
     classes: dict[int, set] = {}  # class (object) hash -> subjects
-    linksets: dict = defaultdict(set)
+    linksets: dict[tuple[str, int], set] = defaultdict(set)  # (target key, predicate hash) -> triples
     entities, roots = set(), set()
-    rdf_type, plan = _hash(_TYPE, _B), _hash(_PLAN, _C)
+    rdf_type, plan = _hash(str(_TYPE).encode(), _B), _hash(str(_PLAN).encode(), _C)
     for graph in graphs:
-        for s, p, o, _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+        for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)).splitlines():
+            s, p, rest = line.split(b" ", 2)
             hs = subject_of.get(s)
             if hs is None:
                 hs = subject_of[s] = _hash(s, _A)
-                if isinstance(s, ox.NamedNode) and s.value.startswith(space):
+                if s.startswith(space):
                     entities.add(hs)
             hp = predicate_of.get(p)
             if hp is None:
                 hp = predicate_of[p] = _hash(p, _B)
                 props[hp] = set()
-            ho = object_of.get(o)
+            ho = object_of.get(rest)
             if ho is None:
-                ho = object_of[o] = _hash(o, _C)
-                if isinstance(o, ox.NamedNode) and _targets(o.value):
-                    links[ho] = _targets(o.value)
+                o = rest[:-2]
+                ho = object_of[rest] = _hash(o, _C)
+                if o[:1] == b"<" and o[:2] != b"<<":  # an IRI, not a triple term
+                    iris.add(ho)
+                    if found := _targets(o[1:-1].decode()):
+                        links[ho] = found
             triple = (hs + hp + ho) & _MASK
             props[hp].add(triple)
             if hp == rdf_type:
-                if isinstance(o, ox.NamedNode):
+                if ho in iris:
                     classes.setdefault(ho, set()).add(hs)
                     if ho == plan:
-                        roots.add(str(s))
-            elif ho in links and isinstance(s, ox.NamedNode):
+                        roots.add(s.decode())
+            elif ho in links and s[:1] == b"<":
                 for key, target in links[ho]:
-                    if not s.value.startswith(target):
-                        linksets[f"{key} {p.value}"].add(triple)
-    prop_iri = {h: term.value for term, h in predicate_of.items()}
-    class_iri = {h: term.value for term, h in object_of.items() if h in classes}
+                    if not s.startswith(target):
+                        linksets[key, hp].add(triple)
+    iri = {h: term[1:-1].decode() for term, h in predicate_of.items()}
+    iri.update((h, term[1:-3].decode()) for term, h in object_of.items() if h in classes)  # "<iri> ."
     named = [("subjects", subject_of.values()), ("objects", object_of.values()), ("entities", entities)]
-    named += [(f"class {class_iri[h]}", v) for h, v in classes.items()]
-    named += [(f"property {prop_iri[h]}", v) for h, v in props.items()]
-    named += [(f"linkset {key}", v) for key, v in linksets.items()]
+    named += [(f"class {iri[h]}", v) for h, v in classes.items()]
+    named += [(f"property {iri[h]}", v) for h, v in props.items()]
+    named += [(f"linkset {key} {iri[h]}", v) for (key, h), v in linksets.items()]
     return Sketch({name: array("Q", values) for name, values in named}, sorted(roots))
 
 
-def _targets(iri: str) -> tuple[tuple[str, str], ...]:
-    """The link targets whose URI space holds ``iri`` (ELI's own vocabulary is no link)."""
+def _targets(iri: str) -> tuple[tuple[str, bytes], ...]:
+    """The link targets whose URI space holds ``iri`` (ELI's own vocabulary is no link): (key, "<" + space)."""
     if iri.startswith(PREFIXES["eli"]):
         return ()
-    return tuple((key, space) for key, _title, space in LINK_TARGETS if iri.startswith(space))
+    return tuple((key, b"<" + space.encode()) for key, _title, space in LINK_TARGETS if iri.startswith(space))
 
 
 def write_sketch(path: Path, sk: Sketch) -> None:
