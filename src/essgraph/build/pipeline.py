@@ -169,7 +169,8 @@ class Builder:
             if not report.conforms:
                 raise ValidationFailed(violation_summary(report))
             publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
-            write_search_index(memory, partial, self.base_iri)  # full text and facets, swapped in with the build
+            # full text and facets, swapped in with the build; updated from the previous build's when only plans changed
+            write_search_index(memory, partial, self.base_iri, previous if prev_manifest else None, states, store)
             copy_graphs(
                 memory, store, [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)]
             )

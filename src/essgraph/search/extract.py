@@ -1,18 +1,24 @@
 """What the search index holds, read from the graph with SPARQL: one document per action, organisation and plan,
 its text (title, names of what it links to, body) and its facet values; and one overview row per plan.
 
-Everything is read from the build's in-memory store (union of the named graphs) in a handful of queries, each
-returning one row per (document, value): cheaper than one query per document. Texts are French (``@fr``) or
-untagged; English labels are left out so that French folding applies to everything indexed.
+Everything is read from the store (union of the named graphs) in a handful of queries, each returning one row per
+(document, value): cheaper than one query per document. A full build reads every document; an incremental one
+(:mod:`essgraph.search.incremental`) the same queries bound to some documents (``only``: ``VALUES ?doc``). Texts
+are French (``@fr``) or untagged; English labels are left out so that French folding applies to everything indexed.
+
+Whatever store answers and in whatever order its rows come, the result is the same: a document's texts are kept in
+the order of the properties in the queries (``?rank``), then alphabetically; where a document has several values of
+what should be one (a plan's title in the overview, an action's plan and card number, a label) the smallest wins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from essgraph.rdf.namespaces import sparql_prefixes
+from essgraph.rdf.namespaces import iri, sparql_prefixes
 
 PREFIXES = (
     sparql_prefixes("ess", "dct", "rdfs", "skos", "org", "oa", "schema", "time", "xsd")
@@ -25,34 +31,35 @@ COLUMNS = ("label", "title", "names", "body")
 MAX_YEARS = 30  # an interval longer than this is read as a data error, not 30 facet values
 
 TEXTS = {
-    "action": f"""SELECT ?doc ?column ?text WHERE {{
+    "action": f"""SELECT ?doc ?column ?text ?rank WHERE {{
   ?doc a ess:Action .
-  {{ VALUES (?p ?column) {{ (rdfs:label "label") (dct:title "title") (ess:summaryTitle "title") (ess:cardNumber "title")
-      (ess:context "body") (dct:description "body") (ess:meansWording "body") (ess:methodWording "body")
-      (ess:indicatorWording "body") (ess:calendarWording "body") (ess:legalBasisWording "body") }}
+  {{ VALUES (?p ?column ?rank) {{ (rdfs:label "label" 0) (dct:title "title" 1) (ess:summaryTitle "title" 2)
+      (ess:cardNumber "title" 3) (ess:context "body" 4) (dct:description "body" 5) (ess:meansWording "body" 6)
+      (ess:methodWording "body" 7) (ess:indicatorWording "body" 8) (ess:calendarWording "body" 9)
+      (ess:legalBasisWording "body" 10) }}
     ?doc ?p ?text }}
-  UNION {{ VALUES ?p {{ ess:objective ess:step ess:resultIndicator ess:means }} BIND ("body" AS ?column)
-           ?doc ?p ?part . ?part rdfs:label ?text }}
+  UNION {{ VALUES (?p ?rank) {{ (ess:objective 11) (ess:step 12) (ess:resultIndicator 13) (ess:means 14) }}
+           BIND ("body" AS ?column) ?doc ?p ?part . ?part rdfs:label ?text }}
   UNION {{ VALUES ?p {{ ess:involvedOrganisation ess:place ess:legalBasis ess:fundingProgramme ess:lever ess:field
-                       ess:section }} BIND ("names" AS ?column)
+                       ess:section }} BIND ("names" AS ?column) BIND (15 AS ?rank)
            ?doc ?p ?linked . ?linked skos:prefLabel|skos:altLabel|rdfs:label ?text }}
   {FRENCH}
 }}""",
-    "organisation": f"""SELECT ?doc ?column ?text WHERE {{
+    "organisation": f"""SELECT ?doc ?column ?text ?rank WHERE {{
   {ORGANISATION}
-  {{ ?doc skos:prefLabel ?text BIND ("label" AS ?column) }}
-  UNION {{ ?doc skos:altLabel|skos:hiddenLabel ?text BIND ("names" AS ?column) }}
-  UNION {{ ?doc org:unitOf/skos:prefLabel ?text BIND ("names" AS ?column) }}
-  UNION {{ ?doc rdfs:comment ?text BIND ("body" AS ?column) }}
+  {{ ?doc skos:prefLabel ?text BIND ("label" AS ?column) BIND (0 AS ?rank) }}
+  UNION {{ ?doc skos:altLabel|skos:hiddenLabel ?text BIND ("names" AS ?column) BIND (1 AS ?rank) }}
+  UNION {{ ?doc org:unitOf/skos:prefLabel ?text BIND ("names" AS ?column) BIND (2 AS ?rank) }}
+  UNION {{ ?doc rdfs:comment ?text BIND ("body" AS ?column) BIND (3 AS ?rank) }}
   {FRENCH}
 }}""",
-    "plan": f"""SELECT ?doc ?column ?text WHERE {{
+    "plan": f"""SELECT ?doc ?column ?text ?rank WHERE {{
   ?doc a ess:Plan .
-  {{ ?doc dct:title ?text BIND ("label" AS ?column) }}
-  UNION {{ ?doc rdfs:label|ess:subtitle ?text BIND ("title" AS ?column) }}
-  UNION {{ ?doc ess:rationale|dct:description|rdfs:comment ?text BIND ("body" AS ?column) }}
+  {{ ?doc dct:title ?text BIND ("label" AS ?column) BIND (0 AS ?rank) }}
+  UNION {{ ?doc rdfs:label|ess:subtitle ?text BIND ("title" AS ?column) BIND (1 AS ?rank) }}
+  UNION {{ ?doc ess:rationale|dct:description|rdfs:comment ?text BIND ("body" AS ?column) BIND (2 AS ?rank) }}
   UNION {{ ?doc ess:collectivite|dct:spatial ?linked . ?linked skos:prefLabel|skos:altLabel ?text
-           BIND ("names" AS ?column) }}
+           BIND ("names" AS ?column) BIND (3 AS ?rank) }}
   {FRENCH}
 }}""",
 }
@@ -86,6 +93,22 @@ FACET_VALUES = {
 }""",
 }
 
+#: the predicates the queries above and below follow from a document to what it shows (labels of what an action
+#: links to, a plan's territory, an organisation's parent...), and those pointing at a document from what adds to it
+#: (an action to its plan and organisations, a plan to its collectivité, a note to what it is about): an incremental
+#: update (essgraph.search.incremental) follows them from the resources that changed to the documents that did
+FOLLOWED = frozenset(
+    iri(c)
+    for c in (
+        "rdf:type", "ess:objective", "ess:step", "ess:resultIndicator", "ess:means", "ess:involvedOrganisation",
+        "ess:place", "ess:legalBasis", "ess:fundingProgramme", "ess:lever", "ess:field", "ess:section", "org:unitOf",
+        "ess:collectivite", "dct:spatial", "ess:inPlan", "ess:amount", "ess:target", "ess:scheduledInterval",
+        "time:hasBeginning", "time:hasEnd", "schema:containedInPlace", "ess:adoptedBy",
+    )
+)  # fmt: skip
+POINTING = frozenset(iri(c) for c in ("oa:hasTarget", "ess:collectivite", "ess:involvedOrganisation", "ess:inPlan"))
+#: what an action gives to the documents it points at (ess:involvedOrganisation, ess:inPlan)
+ADDING = frozenset(iri(c) for c in ("ess:involvedOrganisation", "ess:inPlan"))
 ACTION_TO_PLAN = frozenset({"lever", "field", "legal", "sdg", "status"})
 ACTION_TO_ORGANISATION = frozenset({"plan", "collectivite"})
 ACTIONS = """SELECT ?doc ?plan ?number WHERE {
@@ -120,7 +143,6 @@ OVERVIEW = """SELECT ?plan ?title ?collectivite ?collectiviteLabel ?typeLabel ?d
   OPTIONAL { ?plan ess:adoptedBy/dct:date ?adopted }
 }"""
 LABELS = """SELECT ?value ?fr ?title ?label ?any ?identifier WHERE {
-  VALUES ?value { %s }
   OPTIONAL { ?value skos:prefLabel ?fr FILTER (LANGMATCHES(LANG(?fr), "fr")) }
   OPTIONAL { ?value dct:title ?title FILTER (LANGMATCHES(LANG(?title), "fr")) }
   OPTIONAL { ?value rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "fr")) }
@@ -149,36 +171,51 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-def _rows(store: ox.Store, query: str):
+def _rows(store: ox.Store, query: str, only: Iterable[str] | None = None, var: str = "doc"):
+    """The rows of ``query``, bound to the IRIs ``only`` (``VALUES ?var``) when given."""
+    if only is not None:
+        values = " ".join(str(ox.NamedNode(i)) for i in only)  # IRIs from the store: their N-Triples form
+        query = query.replace("WHERE {", f"WHERE {{ VALUES ?{var} {{ {values} }}", 1)
     return store.query(PREFIXES + query, use_default_graph_as_union=True)
 
 
-def read_documents(store: ox.Store) -> dict[str, Doc]:
-    """Every action, organisation and plan with a title, by IRI."""
+def read_documents(store: ox.Store, only: Iterable[str] | None = None) -> dict[str, Doc]:
+    """Every action, organisation and plan with a title, by IRI; or only those of ``only`` (IRIs), whose values
+    coming from actions (:func:`_from_actions`) are then those of the actions among ``only``."""
+    if only is not None:
+        only = sorted(set(only))
     docs: dict[str, Doc] = {}
+    texts: dict[str, dict[str, set[tuple[int, str]]]] = {}
     for kind in ("plan", "action", "organisation"):
-        for iri_term, column_term, text_term in _rows(store, TEXTS[kind]):
-            iri, column, text = iri_term.value, column_term.value, text_term.value
+        for row in _rows(store, TEXTS[kind], only):
+            iri = row["doc"].value
             doc = docs.get(iri)
             if doc is None:
                 doc = docs[iri] = Doc(iri, kind)
-            if doc.kind == kind and text not in doc.texts[column]:
-                doc.texts[column].append(text)
-    for row in _rows(store, ACTIONS):
-        action = docs.get(row["doc"].value)
-        if action is not None:
-            action.plan, action.number = row["plan"].value, _value(row["number"]) or ""
+                texts[iri] = {c: set() for c in COLUMNS}
+            if doc.kind == kind:
+                texts[iri][row["column"].value].add((int(row["rank"].value), row["text"].value))
+    for iri, columns in texts.items():
+        for column, ranked in columns.items():
+            docs[iri].texts[column] = list(dict.fromkeys(text for _, text in sorted(ranked)))
+    placed: dict[str, tuple[str, str]] = {}
+    for row in _rows(store, ACTIONS, only):
+        iri, found = row["doc"].value, (row["plan"].value, _value(row["number"]) or "")
+        if iri in docs and (iri not in placed or found < placed[iri]):
+            placed[iri] = found
+    for iri, (plan, number) in placed.items():
+        docs[iri].plan, docs[iri].number = plan, number
     for kind in ("plan", "action", "organisation"):
-        for doc_term, facet, value in _rows(store, FACET_VALUES[kind]):
+        for doc_term, facet, value in _rows(store, FACET_VALUES[kind], only):
             faceted = docs.get(doc_term.value)
             if faceted is not None and faceted.kind == kind:
                 faceted.values.add((facet.value, value.value))
     _from_actions(docs)
     for flag, query in FLAGS.items():
-        for row in _rows(store, query):
+        for row in _rows(store, query, only):
             if row["doc"].value in docs:
                 docs[row["doc"].value].values.add(("has", flag))
-    _calendar(store, docs)
+    _calendar(store, docs, only)
     for doc in docs.values():
         doc.values.add(("type", doc.kind))
     return docs
@@ -198,9 +235,9 @@ def _from_actions(docs: dict[str, Doc]) -> None:
                 docs[v].values.update(placed)
 
 
-def _calendar(store: ox.Store, docs: dict[str, Doc]) -> None:
+def _calendar(store: ox.Store, docs: dict[str, Doc], only: list[str] | None = None) -> None:
     """The years an action's calendar covers (every year from its beginning to its end), and its plan's."""
-    for row in _rows(store, CALENDAR):
+    for row in _rows(store, CALENDAR, only):
         doc = docs.get(row["doc"].value)
         if doc is None:
             continue
@@ -212,7 +249,7 @@ def _calendar(store: ox.Store, docs: dict[str, Doc]) -> None:
         doc.years.update(range(begin, end + 1))
         doc.values.add(("has", "dates"))
     for doc in list(docs.values()):
-        if doc.kind == "action" and doc.plan in docs:
+        if doc.kind == "action" and doc.plan in docs and docs[doc.plan].kind == "plan":
             docs[doc.plan].years.update(doc.years)
     for doc in docs.values():
         doc.values.update(("year", str(y)) for y in doc.years)
@@ -222,29 +259,34 @@ def _year(text: str | None) -> int | None:
     return int(text[:4]) if text and text[:4].isdigit() else None
 
 
-def labels_of(store: ox.Store, iris: list[str]) -> dict[str, tuple[str, str | None]]:
-    """(French label, dct:identifier) of each IRI; the label falls back to any skos:prefLabel, then the IRI."""
-    found: dict[str, tuple[str, str | None]] = {}
+def labels_of(store: ox.Store, iris: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """(French label, dct:identifier) of each IRI: its French skos:prefLabel, else its French dct:title, else its
+    French rdfs:label, else any skos:prefLabel (the smallest of several), else the IRI; its smallest identifier."""
+    iris = sorted(set(iris))
+    best: dict[str, tuple[int, str]] = {}
+    identifiers: dict[str, str] = {}
     for start in range(0, len(iris), 2000):
-        chunk = iris[start : start + 2000]
-        values = " ".join(str(ox.NamedNode(i)) for i in chunk)  # IRIs from the store: their N-Triples form
-        for row in _rows(store, LABELS % values):
+        for row in _rows(store, LABELS, iris[start : start + 2000], var="value"):
             iri = row["value"].value
-            label = next((t.value for t in (row["fr"], row["title"], row["label"], row["any"]) if t is not None), iri)
-            if iri not in found or (found[iri][0] == iri and label != iri):
-                found[iri] = (label, _value(row["identifier"]))
-    return found
+            for rank, name in enumerate(("fr", "title", "label", "any")):
+                if row[name] is not None and (rank, row[name].value) < best.get(iri, (4, "")):
+                    best[iri] = (rank, row[name].value)
+            identifier = _value(row["identifier"])
+            if identifier is not None and (iri not in identifiers or identifier < identifiers[iri]):
+                identifiers[iri] = identifier
+    return {iri: (best[iri][1] if iri in best else iri, identifiers.get(iri)) for iri in iris}
 
 
-def read_overview(store: ox.Store) -> dict[str, dict]:
-    """Per plan IRI: title, collectivité, type of territory, department, region, adoption date."""
+def read_overview(store: ox.Store, only: Iterable[str] | None = None) -> dict[str, dict]:
+    """Per plan IRI (or those of ``only``): title, collectivité, type of territory, department, region, adoption
+    date; of several, the smallest (a value before none)."""
+    names = ("title", "collectivite", "collectiviteLabel", "typeLabel", "department", "region", "adopted")
     plans: dict[str, dict] = {}
-    for row in _rows(store, OVERVIEW):
+    order: dict[str, tuple] = {}
+    for row in _rows(store, OVERVIEW, None if only is None else sorted(set(only)), var="plan"):
         plan = row["plan"].value
-        if plan in plans:
-            continue
-        plans[plan] = {
-            name: _value(row[name])
-            for name in ("title", "collectivite", "collectiviteLabel", "typeLabel", "department", "region", "adopted")
-        }
+        found = {name: _value(row[name]) for name in names}
+        key = tuple((found[name] is None, found[name] or "") for name in names)
+        if plan not in order or key < order[plan]:
+            plans[plan], order[plan] = found, key
     return plans

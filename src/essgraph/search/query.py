@@ -10,6 +10,9 @@
 Documents found and facet filters are combined as bit sets (:mod:`essgraph.search.docsets`): FTS5 answers the
 matching documents with their bm25 score in one pass; filters, counts and the page are then taken in Python.
 
+Documents are listed in the index's order (``doc.rank``): a full build's ids are that order, an incremental
+update's need not be (:mod:`essgraph.search.index`), so pages are then taken by rank.
+
 Connections are read-only (``mode=ro``, ``immutable=1``: the build never changes) and one per thread.
 """
 
@@ -99,10 +102,14 @@ class SearchIndex(PlanOverview):
         self.docs = {
             value: docsets.from_bytes(data) for value, data in db.execute("SELECT value, docs FROM value_docs")
         }
-        last = db.execute("SELECT MAX(id) FROM doc").fetchone()[0] or 0
+        ranks = db.execute("SELECT id, rank FROM doc").fetchall()
+        self.rank = dict(ranks)
+        #: the documents' ids in the index's order; ``in_order`` when they are 1, 2, 3... (a full build's)
+        self.order = [doc for doc, _ in sorted(ranks, key=lambda row: row[1])]
+        self.in_order = all(doc == rank for doc, rank in ranks)
         self._sort_labels: dict[int, str] = {}
         self._orders = {}
-        self.every_doc = (1 << (last + 1)) - 2  # ids 1..last
+        self.every_doc = docsets.of(self.rank)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -143,8 +150,8 @@ class SearchIndex(PlanOverview):
         total = matched.bit_count()
         skip = (page - 1) * size
         if expression is None:  # no text: the index's order
-            page_ids = docsets.ids(matched, skip, size)
-        elif not chosen:  # best score first, then the index's order: FTS5 sorts
+            page_ids = self._in_index_order(matched, skip, size)
+        elif not chosen and self.in_order:  # best score first, then the index's order: FTS5 sorts
             page_ids = [
                 doc
                 for (doc,) in db.execute(
@@ -153,9 +160,11 @@ class SearchIndex(PlanOverview):
                 )
             ]
         else:  # the same among the documents the filters keep (FTS5 cannot be given them: every score, then)
-            inside = docsets.member(matched)
-            best = heapq.nsmallest(skip + size, ((score, doc) for doc, score in scored if inside(doc)))
-            page_ids = [doc for _, doc in best[skip:]]
+            if not scored:
+                scored = db.execute(f"SELECT rowid, {BM25} FROM doc_text WHERE {MATCH}", [expression]).fetchall()
+            inside, rank = docsets.member(matched), self.rank
+            best = heapq.nsmallest(skip + size, ((score, rank[doc], doc) for doc, score in scored if inside(doc)))
+            page_ids = [doc for _, _, doc in best[skip:]]
         wanted = set(terms(text))
         hits = [
             Hit(iri, kind, title, number, plan, excerpt(body, wanted))
@@ -167,7 +176,7 @@ class SearchIndex(PlanOverview):
             selected = set(chosen.get(facet.name, ()))
             found_values = [(self.values[v], n, v in selected) for v, n in counts.get(facet.name, {}).items()]
             found_values += [(self.values[v], 0, True) for v in selected if v not in counts.get(facet.name, {})]
-            order = lambda item: (not item[2], -item[1], self._folded(item[0]))  # noqa: E731
+            order = lambda item: (not item[2], -item[1], self._folded(item[0]), item[0].key)  # noqa: E731
             if listed is not None and len(found_values) > max(listed, len(selected)):
                 not_listed[facet.name] = len(found_values) - max(listed, len(selected))
                 found_values = heapq.nsmallest(max(listed, len(selected)), found_values, key=order)
@@ -176,6 +185,23 @@ class SearchIndex(PlanOverview):
             if found_values:
                 facets[facet.name] = found_values
         return Results(text, filters, total, page, size, hits, facets, unknown, not_listed)
+
+    def _in_index_order(self, docs: int, skip: int, count: int) -> list[int]:
+        """The ids of ``docs`` in the index's order, after skipping the first ``skip``, at most ``count``."""
+        if self.in_order:
+            return docsets.ids(docs, skip, count)
+        if docs.bit_count() <= FEW_DOCS:
+            return sorted(docsets.ids(docs), key=self.rank.__getitem__)[skip : skip + count]
+        inside, found = docsets.member(docs), list[int]()
+        for doc in self.order:
+            if inside(doc):
+                if skip:
+                    skip -= 1
+                elif len(found) < count:
+                    found.append(doc)
+                else:
+                    break
+        return found
 
     def _folded(self, value: Value) -> str:
         """A value's label folded for sorting, remembered (thousands of values are sorted per search)."""

@@ -1,0 +1,324 @@
+"""An incremental update of the search index: the previous build's index, copied, with the documents that changed
+replaced; every answer is then the one a full build of the same data gives (tests/search/test_incremental.py).
+
+What one plan dataset changing touches: its plan's and actions' documents; the organisations its actions involve
+(before or after: their plan and collectivité facets come from the actions of every plan) and its collectivité; the
+documents of other plans that show a label it defines (an organisation, a place of its graph); the facet values'
+labels, counts and bit sets; its row of the plans' overview; the counts of ``meta``. They are found from the
+resources of its graphs, before (the previous build's store, read-only) and after (``store``), by following the
+predicates the extraction follows (:data:`essgraph.search.extract.FOLLOWED`, backwards) and those that point at a
+document (:data:`~essgraph.search.extract.POINTING`), then adding the plans and organisations of the actions found
+(:data:`~essgraph.search.extract.ADDING`). Only those documents are read again, by the extraction's own queries
+bound to them (``VALUES``): no whole-store pass. The values a plan or an organisation has from actions that did not
+change are taken from the previous index.
+
+The update does not apply (:class:`Fallback`: the index is rebuilt whole) when a dataset that is not a plan changed
+(vocabulary and reference data label documents of every plan: a rebuild is as cheap as finding them), when the
+previous index is missing or of another format or base IRI, when two IRIs share one facet value's key, or when a
+facet value's key or a lever's label (kept in the overview's lever lists) changes.
+
+Removed documents leave their ids to the new ones (ids stay dense); only ``doc.rank`` is renumbered.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections import Counter
+from itertools import chain, count
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from essgraph.errors import EssgraphError
+from essgraph.search import docsets
+from essgraph.search.extract import (
+    ACTION_TO_ORGANISATION,
+    ACTION_TO_PLAN,
+    ADDING,
+    FOLLOWED,
+    POINTING,
+    Doc,
+    labels_of,
+    read_documents,
+    read_overview,
+)
+from essgraph.search.facets import key_of
+from essgraph.search.french import indexable
+from essgraph.search.index import (
+    FORMAT,
+    KIND_ORDER,
+    RESOURCE_FACETS,
+    index_path,
+    insert_docs,
+    plan_row,
+    plan_title,
+    sort_key,
+    value_of,
+    write_counts,
+)
+
+if TYPE_CHECKING:
+    from essgraph.build.builds import Build
+    from essgraph.build.report import DatasetState
+
+
+class Fallback(Exception):
+    """The update does not apply; the index is rebuilt whole (the message says why)."""
+
+
+def update(path: Path, store: ox.Store, previous: Build, datasets: list[DatasetState], base: str) -> str:
+    """Write at ``path`` the index of the previous build updated with what changed since; returns what was done."""
+    old_index = index_path(previous.path)
+    if not old_index.is_file():
+        raise Fallback("the previous build has no search index")
+    if previous.manifest.get("base_iri") != base:
+        raise Fallback("the base IRI changed")
+    old_graphs, new_graphs = changed_graphs(previous.manifest, datasets)
+    shutil.copyfile(old_index, path)
+    db = sqlite3.connect(path)
+    try:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("format") != FORMAT or meta.get("base_iri") != base:
+            raise Fallback(f"the previous index is of format {meta.get('format')} for {meta.get('base_iri')}")
+        if meta.get("merged_values") != "0":
+            raise Fallback("two IRIs share a facet value's key")
+        if not old_graphs and not new_graphs:
+            return "unchanged, the previous build's copied"
+        try:
+            before = _nodes(previous.open(), old_graphs) if old_graphs else (set(), set())
+        except EssgraphError as exc:
+            raise Fallback(f"the previous build's store: {exc.message}") from None
+        done = _Update(db, store, base).run(before, _nodes(store, new_graphs))
+        db.commit()
+        return done
+    finally:
+        db.close()
+
+
+def changed_graphs(manifest: dict, datasets: list[DatasetState]) -> tuple[list[str], list[str]]:
+    """The graphs of the plan datasets changed, removed or added since the previous build (before, after)."""
+    before = {d["id"]: d for d in manifest.get("datasets", [])}
+    now = {st.dataset.id: st for st in datasets}
+    old: list[str] = []
+    new: list[str] = []
+    for ds_id in sorted(before.keys() | now.keys()):
+        entry, st = before.get(ds_id), now.get(ds_id)
+        if entry is not None and st is not None and entry.get("hash") == st.hash:
+            continue
+        kinds = {entry.get("kind") if entry else None, st.dataset.kind if st else None} - {None}
+        if kinds != {"plan"}:
+            raise Fallback(f"dataset {ds_id!r} ({', '.join(sorted(map(str, kinds)))}) changed")
+        old += entry["graphs"] if entry else []
+        new += (list(st.triples) or list(st.graph_iris)) if st else []
+    return old, new
+
+
+def _nodes(store: ox.Store, graphs: list[str]) -> tuple[set, set[str]]:
+    """The subjects of the graphs' triples, and the IRIs their pointing predicates point at."""
+    subjects: set = set()
+    pointed: set[str] = set()
+    for graph in graphs:
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            subjects.add(q.subject)
+            if q.predicate.value in POINTING and isinstance(q.object, ox.NamedNode):
+                pointed.add(q.object.value)
+    return subjects, pointed
+
+
+class _Update:
+    def __init__(self, db: sqlite3.Connection, store: ox.Store, base: str):
+        self.db, self.store, self.base = db, store, base
+        #: the previous index's documents (iri -> id, kind, plan key) and values (id -> facet, key, label, iri)
+        self.docs = {iri: (i, kind, plan) for i, iri, kind, plan in db.execute("SELECT id, iri, kind, plan FROM doc")}
+        self.values = {row[0]: row[1:] for row in db.execute("SELECT id, facet, key, label, iri FROM value")}
+        self.by_raw = {(facet, iri or key): v for v, (facet, key, _, iri) in self.values.items()}
+        self.by_key = {(facet, key): v for v, (facet, key, _, _) in self.values.items()}
+
+    def run(self, before: tuple[set, set[str]], after: tuple[set, set[str]]) -> str:
+        subjects = before[0] | after[0]
+        affected = self._affected(subjects, before[1] | after[1])
+        docs = read_documents(self.store, affected)
+        self._add_unchanged_actions(docs, affected)
+        removed = self._remove([self.docs[i][0] for i in affected if i in self.docs])
+        overview = read_overview(self.store, affected)
+        old_plans = dict(self.db.execute("SELECT iri, title FROM plan"))
+        gone = [i for i in old_plans if i in affected]
+        self.db.executemany("DELETE FROM plan WHERE iri = ?", [(i,) for i in gone])
+        resources = {v for d in docs.values() for f, v in d.values if f in RESOURCE_FACETS}
+        changed = {n.value for n in subjects if isinstance(n, ox.NamedNode)}
+        relabelled = {iri for (_, _, _, iri) in self.values.values() if iri in changed}
+        labels = labels_of(self.store, resources | relabelled | set(overview))
+        self._relabel(relabelled, labels)
+        plan_titles = {i: t for i, t in old_plans.items() if i not in affected}
+        plan_titles.update({i: plan_title(i, row, labels) for i, row in overview.items()})
+        added = self._insert(docs, removed, plan_titles, labels)
+        self._update_values(removed, added)
+        self._rank()
+        self._plan_rows(overview, plan_titles)
+        write_counts(self.db)
+        return f"{len(removed)} documents removed, {len(docs)} added, {len(overview)} plans' rows redone"
+
+    # -- what changed ------------------------------------------------------------------------------------------
+
+    def _affected(self, subjects: set, pointed: set[str]) -> set[str]:
+        """The IRIs whose documents may have changed (some are no document)."""
+        seen, frontier = set(subjects), list(subjects)
+        while frontier:  # what shows something that changed, at any distance
+            node = frontier.pop()
+            for q in self.store.quads_for_pattern(None, None, node):
+                if q.predicate.value in FOLLOWED and q.subject not in seen:
+                    seen.add(q.subject)
+                    frontier.append(q.subject)
+        for node in subjects:  # what the resources that changed point at (in any graph)
+            for q in self.store.quads_for_pattern(node, None, None):
+                if q.predicate.value in POINTING and isinstance(q.object, ox.NamedNode):
+                    pointed.add(q.object.value)
+        affected = {n.value for n in seen if isinstance(n, ox.NamedNode)} | pointed
+        adding = set()  # the plans and organisations of the actions found, before and after
+        for iri in affected:
+            for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
+                if q.predicate.value in ADDING and isinstance(q.object, ox.NamedNode):
+                    adding.add(q.object.value)
+        was = [self.docs[i][0] for i in affected if i in self.docs and self.docs[i][1] == "action"]
+        for _, value in self._links(was):
+            facet, _, _, iri = self.values[value]
+            if facet in ("plan", "org") and iri:
+                adding.add(iri)
+        return affected | adding
+
+    def _links(self, ids: list[int]) -> list[tuple[int, int]]:
+        """(document, value) of some documents of the previous index."""
+        found: list[tuple[int, int]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found += self.db.execute(
+                "SELECT doc, value FROM doc_value WHERE doc IN (%s)" % ",".join("?" * len(chunk)), chunk
+            ).fetchall()
+        return found
+
+    def _add_unchanged_actions(self, docs: dict[str, Doc], affected: set[str]) -> None:
+        """A plan's or an organisation's values from the actions that did not change (read from the index)."""
+        kinds = {i: (iri, kind, plan) for iri, (i, kind, plan) in self.docs.items()}
+        for doc in docs.values():
+            facet, taken = {"plan": ("plan", ACTION_TO_PLAN), "organisation": ("org", ACTION_TO_ORGANISATION)}.get(
+                doc.kind, (None, frozenset())
+            )
+            value = self.by_raw.get((facet, doc.iri)) if facet else None
+            if value is None:
+                continue
+            (bits,) = self.db.execute("SELECT docs FROM value_docs WHERE value = ?", [value]).fetchone()
+            actions = [i for i in docsets.ids(docsets.from_bytes(bits)) if kinds[i][1] == "action"]
+            actions = [i for i in actions if kinds[i][0] not in affected]
+            own_key = key_of("plan", doc.iri, self.base)
+            for action, linked in self._links(actions):
+                found, _, _, iri = self.values[linked]
+                if found in taken:
+                    doc.values.add((found, iri or self.values[linked][1]))
+                elif found == "year" and doc.kind == "plan" and kinds[action][2] == own_key:
+                    doc.values.add(("year", self.values[linked][1]))
+
+    # -- writing -----------------------------------------------------------------------------------------------
+
+    def _remove(self, ids: list[int]) -> dict[int, list[int]]:
+        """Remove documents; returns, per value, the documents removed that had it (and ``0``: every id)."""
+        removed: dict[int, list[int]] = {0: sorted(ids)}
+        for doc, value in self._links(ids):
+            removed.setdefault(value, []).append(doc)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT d.id, t.title, t.names, d.text FROM doc d JOIN doc_terms t ON t.id = d.id WHERE d.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            self.db.executemany(
+                "INSERT INTO doc_text (doc_text, rowid, title, names, body) VALUES ('delete', ?, ?, ?, ?)",
+                [(i, title, names, indexable(text)) for i, title, names, text in rows],
+            )
+            for table, column in (("doc", "id"), ("doc_terms", "id"), ("doc_value", "doc")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+        return removed
+
+    def _relabel(self, iris: set[str], labels: dict[str, tuple[str, str | None]]) -> None:
+        """New labels of the values whose resources changed."""
+        for value, (facet, key, label, iri) in list(self.values.items()):
+            if iri not in iris:
+                continue
+            new_key, new_label, _ = value_of(facet, iri, labels, self.base)
+            if new_key != key:
+                raise Fallback(f"the key of {facet} value {iri} changed")
+            if new_label != label:
+                if facet == "lever":
+                    raise Fallback(f"the label of lever {iri} changed")
+                self.db.execute("UPDATE value SET label = ? WHERE id = ?", [new_label, value])
+                self.values[value] = (facet, key, new_label, iri)
+
+    def _insert(self, docs, removed, plan_titles, labels) -> dict[int, list[int]]:
+        """Insert the documents read again, in the ids the removed ones left, then new ones; returns, per value,
+        the documents added that have it."""
+        last = max((i for i, _, _ in self.docs.values()), default=0)
+        free = chain(removed[0], count(last + 1))
+        rows = [(next(free), 0, doc) for doc in sorted(docs.values(), key=lambda d: sort_key(d, plan_titles))]
+        insert_docs(self.db, rows, plan_titles.keys(), plan_titles, self.base)
+        added: dict[int, list[int]] = {}
+        links = []
+        for doc_id, _, doc in rows:
+            for facet, raw in sorted(doc.values):
+                value = self.by_raw.get((facet, raw)) or self._new_value(facet, raw, labels)
+                added.setdefault(value, []).append(doc_id)
+                links.append((value, doc_id))
+        self.db.executemany("INSERT INTO doc_value VALUES (?, ?)", links)
+        return added
+
+    def _new_value(self, facet: str, raw: str, labels) -> int:
+        key, label, iri = value_of(facet, raw, labels, self.base)
+        if (facet, key) in self.by_key:
+            raise Fallback(f"{facet} values {raw} and {self.values[self.by_key[(facet, key)]][3]} share key {key}")
+        value = max(self.values, default=0) + 1
+        self.db.execute("INSERT INTO value VALUES (?, ?, ?, ?, ?, 0)", [value, facet, key, label, iri])
+        self.values[value] = (facet, key, label, iri)
+        self.by_raw[(facet, raw)] = self.by_key[(facet, key)] = value
+        return value
+
+    def _update_values(self, removed: dict[int, list[int]], added: dict[int, list[int]]) -> None:
+        """Document counts and bit sets of the values of the documents removed and added; values no document
+        has any more are removed."""
+        for value in sorted((removed.keys() | added.keys()) - {0}):
+            row = self.db.execute("SELECT docs FROM value_docs WHERE value = ?", [value]).fetchone()
+            bits = docsets.from_bytes(row[0]) if row else 0
+            bits = (bits & ~docsets.of(removed.get(value, ()))) | docsets.of(added.get(value, ()))
+            if not bits:
+                self.db.execute("DELETE FROM value WHERE id = ?", [value])
+                self.db.execute("DELETE FROM value_docs WHERE value = ?", [value])
+                continue
+            self.db.execute("UPDATE value SET docs = ? WHERE id = ?", [bits.bit_count(), value])
+            data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+            self.db.execute("INSERT OR REPLACE INTO value_docs VALUES (?, ?)", [value, data])
+
+    def _rank(self) -> None:
+        rows = self.db.execute("SELECT id, kind, sort, iri, rank FROM doc").fetchall()
+        rows.sort(key=lambda row: (KIND_ORDER.get(row[1], 3), row[2], row[3]))
+        changed = [(rank, row[0]) for rank, row in enumerate(rows, 1) if row[4] != rank]
+        self.db.executemany("UPDATE doc SET rank = ? WHERE id = ?", changed)
+
+    def _plan_rows(self, overview: dict[str, dict], plan_titles: dict[str, str]) -> None:
+        rows = []
+        for iri, row in overview.items():
+            key = key_of("plan", iri, self.base)
+            (actions,) = self.db.execute(
+                "SELECT COUNT(*) FROM doc WHERE plan = ? AND kind = 'action'", [key]
+            ).fetchone()
+            levers: Counter = Counter()
+            labels = {}
+            for lever, label, n in self.db.execute(
+                "SELECT v.iri, v.label, COUNT(*) FROM doc d JOIN doc_value dv ON dv.doc = d.id "
+                "JOIN value v ON v.id = dv.value WHERE d.plan = ? AND d.kind = 'action' AND v.facet = 'lever' "
+                "GROUP BY v.id",
+                [key],
+            ):
+                levers[lever], labels[lever] = n, label
+            rows.append(plan_row(iri, row, plan_titles[iri], actions, levers, labels, self.base))
+        self.db.executemany("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
