@@ -17,17 +17,19 @@ The update does not apply (:class:`Fallback`: the index is rebuilt whole) when a
 previous index is missing or of another format or base IRI, when two IRIs share one facet value's key, or when a
 facet value's key or a lever's label (kept in the overview's lever lists) changes.
 
-Removed documents leave their ids to the new ones (ids stay dense); only ``doc.rank`` is renumbered.
+Removed documents leave their ids to the new ones (ids stay dense); the documents inserted are ranked between the
+documents kept around them (:mod:`essgraph.search.index`).
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from bisect import bisect_left
 from collections import Counter
 from itertools import chain, count
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import pyoxigraph as ox
 
@@ -48,7 +50,7 @@ from essgraph.search.facets import key_of
 from essgraph.search.french import indexable
 from essgraph.search.index import (
     FORMAT,
-    KIND_ORDER,
+    RANK_GAP,
     RESOURCE_FACETS,
     index_path,
     insert_docs,
@@ -131,8 +133,7 @@ def _nodes(store: ox.Store, graphs: list[str]) -> tuple[set, set[str]]:
 class _Update:
     def __init__(self, db: sqlite3.Connection, store: ox.Store, base: str):
         self.db, self.store, self.base = db, store, base
-        #: the previous index's documents (iri -> id, kind, plan key) and values (id -> facet, key, label, iri)
-        self.docs = {iri: (i, kind, plan) for i, iri, kind, plan in db.execute("SELECT id, iri, kind, plan FROM doc")}
+        #: the previous index's values (id -> facet, key, label, iri)
         self.values = {row[0]: row[1:] for row in db.execute("SELECT id, facet, key, label, iri FROM value")}
         self.by_raw = {(facet, iri or key): v for v, (facet, key, _, iri) in self.values.items()}
         self.by_key = {(facet, key): v for v, (facet, key, _, _) in self.values.items()}
@@ -142,7 +143,8 @@ class _Update:
         affected = self._affected(subjects, before[1] | after[1])
         docs = read_documents(self.store, affected)
         self._add_unchanged_actions(docs, affected)
-        removed = self._remove([self.docs[i][0] for i in affected if i in self.docs])
+        (last,) = self.db.execute("SELECT MAX(id) FROM doc").fetchone()
+        removed = self._remove([i for i, _, _ in self._docs("iri", affected).values()])
         overview = read_overview(self.store, affected)
         old_plans = dict(self.db.execute("SELECT iri, title FROM plan"))
         gone = [i for i in old_plans if i in affected]
@@ -154,12 +156,11 @@ class _Update:
         self._relabel(relabelled, labels)
         plan_titles = {i: t for i, t in old_plans.items() if i not in affected}
         plan_titles.update({i: plan_title(i, row, labels) for i, row in overview.items()})
-        added = self._insert(docs, removed, plan_titles, labels)
+        added = self._insert(docs, chain(removed[0], count((last or 0) + 1)), plan_titles, labels)
         self._update_values(removed, added)
-        self._rank()
         self._plan_rows(overview, plan_titles)
         write_counts(self.db)
-        return f"{len(removed)} documents removed, {len(docs)} added, {len(overview)} plans' rows redone"
+        return f"{len(removed[0])} documents removed, {len(docs)} read again, {len(overview)} plans' rows redone"
 
     # -- what changed ------------------------------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class _Update:
             for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
                 if q.predicate.value in ADDING and isinstance(q.object, ox.NamedNode):
                     adding.add(q.object.value)
-        was = [self.docs[i][0] for i in affected if i in self.docs and self.docs[i][1] == "action"]
+        was = [i for i, kind, _ in self._docs("iri", affected).values() if kind == "action"]
         for _, value in self._links(was):
             facet, _, _, iri = self.values[value]
             if facet in ("plan", "org") and iri:
@@ -191,17 +192,24 @@ class _Update:
 
     def _links(self, ids: list[int]) -> list[tuple[int, int]]:
         """(document, value) of some documents of the previous index."""
-        found: list[tuple[int, int]] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found += self.db.execute(
-                "SELECT doc, value FROM doc_value WHERE doc IN (%s)" % ",".join("?" * len(chunk)), chunk
-            ).fetchall()
+        return self._select("SELECT doc, value FROM doc_value WHERE doc IN (%s)", ids)
+
+    def _docs(self, column: str, keys) -> dict:
+        """The previous index's documents of some IRIs (``column`` "iri") or ids ("id"): the other one, kind,
+        plan key; by IRI or id."""
+        other = "id" if column == "iri" else "iri"
+        rows = self._select(f"SELECT {column}, {other}, kind, plan FROM doc WHERE {column} IN (%s)", list(keys))
+        return {row[0]: row[1:] for row in rows}
+
+    def _select(self, query: str, keys: list) -> list[tuple]:
+        found: list[tuple] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found += self.db.execute(query % ",".join("?" * len(chunk)), chunk).fetchall()
         return found
 
     def _add_unchanged_actions(self, docs: dict[str, Doc], affected: set[str]) -> None:
         """A plan's or an organisation's values from the actions that did not change (read from the index)."""
-        kinds = {i: (iri, kind, plan) for iri, (i, kind, plan) in self.docs.items()}
         for doc in docs.values():
             facet, taken = {"plan": ("plan", ACTION_TO_PLAN), "organisation": ("org", ACTION_TO_ORGANISATION)}.get(
                 doc.kind, (None, frozenset())
@@ -210,8 +218,8 @@ class _Update:
             if value is None:
                 continue
             (bits,) = self.db.execute("SELECT docs FROM value_docs WHERE value = ?", [value]).fetchone()
-            actions = [i for i in docsets.ids(docsets.from_bytes(bits)) if kinds[i][1] == "action"]
-            actions = [i for i in actions if kinds[i][0] not in affected]
+            kinds = self._docs("id", docsets.ids(docsets.from_bytes(bits)))
+            actions = [i for i, (iri, kind, _) in kinds.items() if kind == "action" and iri not in affected]
             own_key = key_of("plan", doc.iri, self.base)
             for action, linked in self._links(actions):
                 found, _, _, iri = self.values[linked]
@@ -256,12 +264,12 @@ class _Update:
                 self.db.execute("UPDATE value SET label = ? WHERE id = ?", [new_label, value])
                 self.values[value] = (facet, key, new_label, iri)
 
-    def _insert(self, docs, removed, plan_titles, labels) -> dict[int, list[int]]:
-        """Insert the documents read again, in the ids the removed ones left, then new ones; returns, per value,
-        the documents added that have it."""
-        last = max((i for i, _, _ in self.docs.values()), default=0)
-        free = chain(removed[0], count(last + 1))
-        rows = [(next(free), 0, doc) for doc in sorted(docs.values(), key=lambda d: sort_key(d, plan_titles))]
+    def _insert(self, docs, free: Iterator[int], plan_titles, labels) -> dict[int, list[int]]:
+        """Insert the documents read again, with the ids ``free`` gives (the removed ones', then new ones) and
+        ranks between their neighbours'; returns, per value, the documents added that have it."""
+        ordered = sorted(docs.values(), key=lambda d: sort_key(d, plan_titles))
+        ranks = self._ranks([sort_key(d, plan_titles) for d in ordered])
+        rows = [(next(free), rank, doc) for rank, doc in zip(ranks, ordered)]
         insert_docs(self.db, rows, plan_titles.keys(), plan_titles, self.base)
         added: dict[int, list[int]] = {}
         links = []
@@ -298,11 +306,35 @@ class _Update:
             data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
             self.db.execute("INSERT OR REPLACE INTO value_docs VALUES (?, ?)", [value, data])
 
-    def _rank(self) -> None:
-        rows = self.db.execute("SELECT id, kind, sort, iri, rank FROM doc").fetchall()
-        rows.sort(key=lambda row: (KIND_ORDER.get(row[1], 3), row[2], row[3]))
-        changed = [(rank, row[0]) for rank, row in enumerate(rows, 1) if row[4] != rank]
-        self.db.executemany("UPDATE doc SET rank = ? WHERE id = ?", changed)
+    def _ranks(self, keys: list[tuple[str, str]]) -> list[int]:
+        """Ranks for documents of these (sorted) keys, spread between the ranks of the documents kept around them;
+        every document is ranked again (``RANK_GAP`` apart) when there is no room."""
+        ranks: list[int] = []
+        for n, key in enumerate(keys):
+            below = self.db.execute(
+                "SELECT rank FROM doc WHERE (sort, iri) < (?, ?) ORDER BY sort DESC, iri DESC LIMIT 1", key
+            ).fetchone()
+            above = self.db.execute(
+                "SELECT sort, iri, rank FROM doc WHERE (sort, iri) > (?, ?) ORDER BY sort, iri LIMIT 1", key
+            ).fetchone()
+            share = (bisect_left(keys, (above[0], above[1])) if above else len(keys)) - n + 1  # of the room left
+            lows = [r for r in (ranks[-1] if ranks else None, below[0] if below else None) if r is not None]
+            high = above[2] if above else None
+            low = max(lows) if lows else (high if high is not None else 0) - share * RANK_GAP
+            step = ((high if high is not None else low + share * RANK_GAP) - low) // share
+            if step < 1:
+                return self._rank_again(keys)
+            ranks.append(low + step)
+        return ranks
+
+    def _rank_again(self, keys: list[tuple[str, str]]) -> list[int]:
+        """Every document kept ranked again ``RANK_GAP`` apart, and the ranks of the new ones (keys)."""
+        kept = self.db.execute("SELECT sort, iri, id FROM doc").fetchall()
+        every = sorted([(s, i, d) for s, i, d in kept] + [(s, i, None) for s, i in keys])
+        self.db.executemany(
+            "UPDATE doc SET rank = ? WHERE id = ?", [(n * RANK_GAP, d) for n, (_, _, d) in enumerate(every, 1) if d]
+        )
+        return [n * RANK_GAP for n, (_, _, d) in enumerate(every, 1) if d is None]
 
     def _plan_rows(self, overview: dict[str, dict], plan_titles: dict[str, str]) -> None:
         rows = []

@@ -3,9 +3,9 @@ overview, written at build time into the build folder (``search/index.sqlite``) 
 
 Tables::
 
-    doc        one row per action, organisation and plan: IRI, kind, plan key, card number, title, text, sort key,
-               rank (its place in the index's order: plans, then actions by plan and card number, then
-               organisations, each alphabetically, then by IRI)
+    doc        one row per action, organisation and plan: IRI, kind, plan key, card number, title, text, sort key
+               (with the IRI, the index's order: plans, then actions by plan and card number, then organisations,
+               each alphabetically), rank (a number in that order, with gaps)
     doc_terms  the search terms of each document's title and names as given to ``doc_text`` (its body's are those
                of ``doc.text``): what removing a document from the contentless FTS5 table needs
     doc_text   FTS5 (contentless; tokenize "unicode61 remove_diacritics 2") over the French search terms of
@@ -17,10 +17,11 @@ Tables::
                actions, levers (with their number of actions)
     meta       format version, base IRI, counts
 
-A full build numbers the documents in the index's order (``id`` = ``rank``). An incremental one
-(:mod:`essgraph.search.incremental`: the previous build's index updated with the documents that changed) gives
-the new documents the ids the removed ones left, and renumbers only ``rank``: ids stay dense, and every answer is
-the one a full build gives (:mod:`essgraph.search.query` orders by rank).
+A full build numbers the documents in the index's order (ids 1, 2, 3..., ranks ``RANK_GAP`` apart). An incremental
+one (:mod:`essgraph.search.incremental`: the previous build's index updated with the documents that changed) gives
+the new documents the ids the removed ones left (ids stay dense: they index the bit sets) and ranks between those of
+their neighbours in the order: every answer is the one a full build gives (:mod:`essgraph.search.query` orders by
+rank when the ids are not in order).
 
 FTS5 folds case and accents itself; the French plural folding is done before (:mod:`essgraph.search.french`), so
 the columns hold search terms, not the original text (kept in ``doc.text`` for excerpts). Written aside, then
@@ -54,6 +55,7 @@ log = logging.getLogger("essgraph.search")
 INDEX_FILE = Path("search") / "index.sqlite"  # in the build folder
 FORMAT = "3"  # bumped when the tables change; the server asks for a rebuild
 KIND_ORDER = {"plan": 0, "action": 1, "organisation": 2}
+RANK_GAP = 1 << 20  # between two documents' ranks in a full build: room to insert documents between them
 RESOURCE_FACETS = frozenset(
     {"plan", "collectivite", "lever", "field", "legal", "orgtype", "status", "horizon", "sdg", "note", "org"}
 )
@@ -64,6 +66,7 @@ CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NO
                   number TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, sort TEXT NOT NULL,
                   rank INTEGER NOT NULL);
 CREATE INDEX doc_by_plan ON doc (plan);
+CREATE INDEX doc_by_sort ON doc (sort, iri);
 CREATE TABLE doc_terms (id INTEGER PRIMARY KEY, title TEXT NOT NULL, names TEXT NOT NULL);
 CREATE VIRTUAL TABLE doc_text USING fts5(title, names, body, content='',
                                          tokenize='unicode61 remove_diacritics 2');
@@ -160,7 +163,7 @@ def _write(db: sqlite3.Connection, store: ox.Store, docs: dict[str, Doc], overvi
                 known[(facet, raw)] = ident
             value_rows[ident - 1][5] += 1
             links.append((ident, doc_id))
-    insert_docs(db, [(i, i, d) for i, d in enumerate(ordered, 1)], overview.keys(), plan_titles, base)
+    insert_docs(db, [(i, i * RANK_GAP, d) for i, d in enumerate(ordered, 1)], overview.keys(), plan_titles, base)
     db.executemany("INSERT INTO value VALUES (?, ?, ?, ?, ?, ?)", value_rows)
     db.executemany("INSERT INTO doc_value VALUES (?, ?)", links)
     per_value: dict[int, list[int]] = {}
@@ -191,17 +194,16 @@ def plan_title(iri: str, row: dict, labels: dict[str, tuple[str, str | None]]) -
     return row["title"] or labels.get(iri, (iri,))[0]
 
 
-def sort_key(doc: Doc, plan_titles: dict[str, str]) -> tuple[int, str, str]:
+def sort_key(doc: Doc, plan_titles: dict[str, str]) -> tuple[str, str]:
     """Plans, then actions by plan and card number (1.2 before 1.10), then organisations, each alphabetically;
-    then by IRI (two plans may have one title)."""
-    return KIND_ORDER.get(doc.kind, 3), sort_text(doc, plan_titles), doc.iri
-
-
-def sort_text(doc: Doc, plan_titles: dict[str, str]) -> str:
+    then by IRI (two plans may have one title). ``doc.sort`` is the first part: SQLite orders (sort, iri) as Python
+    does (by code point)."""
     if doc.kind == "action":
         numbers = ".".join(f"{int(n):05d}" if n.isdigit() else n for n in doc.number.split("."))
-        return fold(plan_titles.get(doc.plan or "", "")) + "\x00" + numbers
-    return fold(doc.title)
+        text = fold(plan_titles.get(doc.plan or "", "")) + "\x00" + numbers
+    else:
+        text = fold(doc.title)
+    return f"{KIND_ORDER.get(doc.kind, 3)}\x00{text}", doc.iri
 
 
 def value_of(facet: str, raw: str, labels: dict[str, tuple[str, str | None]], base: str) -> tuple[str, str, str | None]:
@@ -233,7 +235,7 @@ def insert_docs(
                 d.number,
                 d.title,
                 "\n".join(d.texts["body"]),
-                sort_text(d, plan_titles),
+                sort_key(d, plan_titles)[0],
                 rank,
             )
             for i, rank, d in docs

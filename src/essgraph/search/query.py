@@ -104,9 +104,9 @@ class SearchIndex(PlanOverview):
         }
         ranks = db.execute("SELECT id, rank FROM doc").fetchall()
         self.rank = dict(ranks)
-        #: the documents' ids in the index's order; ``in_order`` when they are 1, 2, 3... (a full build's)
+        #: the documents' ids in the index's order; ``in_order`` when the ids increase in it (a full build's)
         self.order = [doc for doc, _ in sorted(ranks, key=lambda row: row[1])]
-        self.in_order = all(doc == rank for doc, rank in ranks)
+        self.in_order = all(a < b for a, b in zip(self.order, self.order[1:]))
         self._sort_labels: dict[int, str] = {}
         self._orders = {}
         self.every_doc = docsets.of(self.rank)
@@ -140,7 +140,7 @@ class SearchIndex(PlanOverview):
             found = 0
         elif expression is None:
             found = self.every_doc
-        elif chosen:
+        elif chosen or not self.in_order:  # the scores are needed: filters narrow, or the ids are not the order
             scored = db.execute(f"SELECT rowid, {BM25} FROM doc_text WHERE {MATCH}", [expression]).fetchall()
             found = docsets.of(doc for doc, _ in scored)
         else:
@@ -160,8 +160,6 @@ class SearchIndex(PlanOverview):
                 )
             ]
         else:  # the same among the documents the filters keep (FTS5 cannot be given them: every score, then)
-            if not scored:
-                scored = db.execute(f"SELECT rowid, {BM25} FROM doc_text WHERE {MATCH}", [expression]).fetchall()
             inside, rank = docsets.member(matched), self.rank
             best = heapq.nsmallest(skip + size, ((score, rank[doc], doc) for doc, score in scored if inside(doc)))
             page_ids = [doc for _, _, doc in best[skip:]]
