@@ -170,7 +170,7 @@ class Builder:
                 raise ValidationFailed(violation_summary(report))
             publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
             # full text and facets, swapped in with the build; updated from the previous build's when only plans changed
-            write_search_index(memory, partial, self.base_iri, previous if prev_manifest else None, states, store)
+            write_search_index(memory, partial, self.base_iri, changes, states, store)
             copy_graphs(
                 memory, store, [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)]
             )

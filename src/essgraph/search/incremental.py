@@ -62,7 +62,7 @@ from essgraph.search.index import (
 )
 
 if TYPE_CHECKING:
-    from essgraph.build.builds import Build
+    from essgraph.build.changes import Changes
     from essgraph.build.report import DatasetState
 
 
@@ -70,14 +70,16 @@ class Fallback(Exception):
     """The update does not apply; the index is rebuilt whole (the message says why)."""
 
 
-def update(path: Path, store: ox.Store, previous: Build, datasets: list[DatasetState], base: str) -> str:
-    """Write at ``path`` the index of the previous build updated with what changed since; returns what was done."""
+def update(path: Path, store: ox.Store, changes: Changes, datasets: list[DatasetState], base: str) -> str:
+    """Write at ``path`` the index of the previous build updated with ``changes``; returns what was done."""
+    previous = changes.previous
+    if previous is None:
+        raise Fallback("no previous build")
+    if changes.context_changed:
+        raise Fallback("a dataset that is not a plan changed")
     old_index = index_path(previous.path)
     if not old_index.is_file():
         raise Fallback("the previous build has no search index")
-    if previous.manifest.get("base_iri") != base:
-        raise Fallback("the base IRI changed")
-    old_graphs, new_graphs = changed_graphs(previous.manifest, datasets)
     shutil.copyfile(old_index, path)
     db = sqlite3.connect(path)
     try:
@@ -87,6 +89,9 @@ def update(path: Path, store: ox.Store, previous: Build, datasets: list[DatasetS
             raise Fallback(f"the previous index is of format {meta.get('format')} for {meta.get('base_iri')}")
         if meta.get("merged_values") != "0":
             raise Fallback("two IRIs share a facet value's key")
+        now = {st.dataset.id: st for st in datasets}
+        old_graphs = [g for i in sorted(changes.changed | changes.removed) for g in _graphs(changes, i)]
+        new_graphs = [g for i in sorted(changes.changed) for g in list(now[i].triples) or list(now[i].graph_iris)]
         if not old_graphs and not new_graphs:
             return "unchanged, the previous build's copied"
         try:
@@ -100,22 +105,9 @@ def update(path: Path, store: ox.Store, previous: Build, datasets: list[DatasetS
         db.close()
 
 
-def changed_graphs(manifest: dict, datasets: list[DatasetState]) -> tuple[list[str], list[str]]:
-    """The graphs of the plan datasets changed, removed or added since the previous build (before, after)."""
-    before = {d["id"]: d for d in manifest.get("datasets", [])}
-    now = {st.dataset.id: st for st in datasets}
-    old: list[str] = []
-    new: list[str] = []
-    for ds_id in sorted(before.keys() | now.keys()):
-        entry, st = before.get(ds_id), now.get(ds_id)
-        if entry is not None and st is not None and entry.get("hash") == st.hash:
-            continue
-        kinds = {entry.get("kind") if entry else None, st.dataset.kind if st else None} - {None}
-        if kinds != {"plan"}:
-            raise Fallback(f"dataset {ds_id!r} ({', '.join(sorted(map(str, kinds)))}) changed")
-        old += entry["graphs"] if entry else []
-        new += (list(st.triples) or list(st.graph_iris)) if st else []
-    return old, new
+def _graphs(changes: Changes, dataset_id: str) -> list[str]:
+    entry = changes.previous_dataset(dataset_id)
+    return list(entry["graphs"]) if entry else []
 
 
 def _nodes(store: ox.Store, graphs: list[str]) -> tuple[set, set[str]]:

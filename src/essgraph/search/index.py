@@ -47,7 +47,7 @@ from essgraph.search.facets import FLAGS, KINDS, key_of
 from essgraph.search.french import fold, indexable
 
 if TYPE_CHECKING:
-    from essgraph.build.builds import Build
+    from essgraph.build.changes import Changes
     from essgraph.build.report import DatasetState
 
 log = logging.getLogger("essgraph.search")
@@ -89,17 +89,17 @@ def write_search_index(
     store: ox.Store,
     build_folder: Path,
     base: str,
-    previous: Build | None = None,
+    changes: Changes | None = None,
     datasets: Sequence[DatasetState] = (),
     changed_store: ox.Store | None = None,
 ) -> Path:
     """Write the index of the data in ``store`` into ``build_folder``; returns its path.
 
-    Given the ``previous`` build and the new build's ``datasets``, the previous index is updated with what changed
-    (:func:`essgraph.search.incremental.update`), reading only the changed plans' documents and what depends on
-    them from ``changed_store`` (default ``store``: the on-disk store will do); otherwise, or when the update does
-    not apply (no previous index, another format or base IRI, a changed dataset that is not a plan: vocabulary and
-    reference data label everything), every document is read from ``store`` (a whole-store pass).
+    Given the ``changes`` since a previous build and the new build's ``datasets``, the previous index is updated
+    with what changed (:func:`essgraph.search.incremental.update`), reading only the changed plans' documents and
+    what depends on them from ``changed_store`` (default ``store``; the on-disk store will do); otherwise, or when
+    the update does not apply (no previous index, another format or base IRI, a changed dataset that is not a plan:
+    vocabulary and reference data label everything), every document is read from ``store`` (a whole-store pass).
     """
     from essgraph.search import incremental  # it builds on this module's helpers
 
@@ -109,9 +109,9 @@ def write_search_index(
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     how = None
-    if previous is not None and datasets:
+    if changes is not None and changes.previous is not None:
         try:
-            how = incremental.update(tmp, changed_store or store, previous, list(datasets), base)
+            how = incremental.update(tmp, changed_store or store, changes, list(datasets), base)
         except incremental.Fallback as reason:
             log.info("search index: rebuilt whole (%s)", reason)
             tmp.unlink(missing_ok=True)
