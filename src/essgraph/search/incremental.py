@@ -1,24 +1,17 @@
 """An incremental update of the search index: the previous build's index, copied, with the documents that changed
 replaced; every answer is then the one a full build of the same data gives (tests/search/test_incremental.py).
 
-What one plan dataset changing touches: its plan's and actions' documents; the organisations its actions involve
-(before or after: their plan and collectivité facets come from the actions of every plan) and its collectivité; the
-documents of other plans that show a label it defines (an organisation, a place of its graph); the facet values'
-labels, counts and bit sets; its row of the plans' overview; the counts of ``meta``. They are found from the
-resources of its graphs, before (the previous build's store, read-only) and after (``store``), by following the
-predicates the extraction follows (:data:`essgraph.search.extract.FOLLOWED`, backwards) and those that point at a
-document (:data:`~essgraph.search.extract.POINTING`), then adding the plans and organisations of the actions found
-(:data:`~essgraph.search.extract.ADDING`). Only those documents are read again, by the extraction's own queries
-bound to them (``VALUES``): no whole-store pass. The values a plan or an organisation has from actions that did not
-change are taken from the previous index.
+The documents that may have changed are found from the resources of the changed plans' graphs, before (the previous
+build's store, read-only) and after (``store``) (:mod:`essgraph.search.affected`), plus the plans and organisations
+their old versions' actions gave values to; only they are read again, by the extraction's own queries bound to
+them (``VALUES``): no whole-store pass. What a plan or an organisation has from actions that did not change is taken
+from the previous index; then the facet values' labels, counts and bit sets, the plans' overview rows and ``meta``.
 
-The update does not apply (:class:`Fallback`: the index is rebuilt whole) when a dataset that is not a plan changed
-(vocabulary and reference data label documents of every plan: a rebuild is as cheap as finding them), when the
-previous index is missing or of another format or base IRI, when two IRIs share one facet value's key, or when a
-facet value's key or a lever's label (kept in the overview's lever lists) changes.
-
-Removed documents leave their ids to the new ones (ids stay dense); the documents inserted are ranked between the
-documents kept around them (:mod:`essgraph.search.index`).
+It does not apply (:class:`Fallback`: the index is rebuilt whole) when a dataset that is not a plan changed
+(vocabulary and reference data label documents of every plan), when the previous index is missing or of another
+format or base IRI, when two IRIs share one facet value's key, or when a facet value's key or a lever's label (kept
+in the overview's lever lists) changes. Removed documents leave their ids to the new ones (ids stay dense: they
+index the bit sets); new documents are ranked between the documents kept around them (:mod:`essgraph.search.index`).
 """
 
 from __future__ import annotations
@@ -35,12 +28,10 @@ import pyoxigraph as ox
 
 from essgraph.errors import EssgraphError
 from essgraph.search import docsets
+from essgraph.search.affected import depending, graph_nodes
 from essgraph.search.extract import (
     ACTION_TO_ORGANISATION,
     ACTION_TO_PLAN,
-    ADDING,
-    FOLLOWED,
-    POINTING,
     Doc,
     labels_of,
     read_documents,
@@ -95,10 +86,10 @@ def update(path: Path, store: ox.Store, changes: Changes, datasets: list[Dataset
         if not old_graphs and not new_graphs:
             return "unchanged, the previous build's copied"
         try:
-            before = _nodes(previous.open(), old_graphs) if old_graphs else (set(), set())
+            before = graph_nodes(previous.open(), old_graphs) if old_graphs else (set(), set())
         except EssgraphError as exc:
             raise Fallback(f"the previous build's store: {exc.message}") from None
-        done = _Update(db, store, base).run(before, _nodes(store, new_graphs))
+        done = _Update(db, store, base).run(before, graph_nodes(store, new_graphs))
         db.commit()
         return done
     finally:
@@ -108,18 +99,6 @@ def update(path: Path, store: ox.Store, changes: Changes, datasets: list[Dataset
 def _graphs(changes: Changes, dataset_id: str) -> list[str]:
     entry = changes.previous_dataset(dataset_id)
     return list(entry["graphs"]) if entry else []
-
-
-def _nodes(store: ox.Store, graphs: list[str]) -> tuple[set, set[str]]:
-    """The subjects of the graphs' triples, and the IRIs their pointing predicates point at."""
-    subjects: set = set()
-    pointed: set[str] = set()
-    for graph in graphs:
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            subjects.add(q.subject)
-            if q.predicate.value in POINTING and isinstance(q.object, ox.NamedNode):
-                pointed.add(q.object.value)
-    return subjects, pointed
 
 
 class _Update:
@@ -157,24 +136,11 @@ class _Update:
     # -- what changed ------------------------------------------------------------------------------------------
 
     def _affected(self, subjects: set, pointed: set[str]) -> set[str]:
-        """The IRIs whose documents may have changed (some are no document)."""
-        seen, frontier = set(subjects), list(subjects)
-        while frontier:  # what shows something that changed, at any distance
-            node = frontier.pop()
-            for q in self.store.quads_for_pattern(None, None, node):
-                if q.predicate.value in FOLLOWED and q.subject not in seen:
-                    seen.add(q.subject)
-                    frontier.append(q.subject)
-        for node in subjects:  # what the resources that changed point at (in any graph)
-            for q in self.store.quads_for_pattern(node, None, None):
-                if q.predicate.value in POINTING and isinstance(q.object, ox.NamedNode):
-                    pointed.add(q.object.value)
-        affected = {n.value for n in seen if isinstance(n, ox.NamedNode)} | pointed
-        adding = set()  # the plans and organisations of the actions found, before and after
-        for iri in affected:
-            for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None):
-                if q.predicate.value in ADDING and isinstance(q.object, ox.NamedNode):
-                    adding.add(q.object.value)
+        """The IRIs whose documents may have changed (some are no document): those the store shows depending on
+        the resources that changed, and the plans and organisations of the actions among them in the previous
+        index."""
+        affected = depending(self.store, subjects, pointed)
+        adding = set()
         was = [i for i, kind, _ in self._docs("iri", affected).values() if kind == "action"]
         for _, value in self._links(was):
             facet, _, _, iri = self.values[value]
