@@ -10,7 +10,6 @@ description as a full build of the same data while reusing the unchanged dataset
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -23,25 +22,10 @@ from essgraph.publish.void_stats import Sketch, combine, read_sketch, sketch, wr
 from essgraph.rdf.namespaces import DCT
 from essgraph.urls import CATALOG_GRAPH, VOID_GRAPH, WHOLE, Urls
 from support import void_reference
+from support.void_reference import canonical
 from support.projects import build, catalog_project
 
 VOID_NS = "http://rdfs.org/ns/void#"
-
-
-def canonical(triples) -> set:
-    """The triples with each blank node (a class or property partition) replaced by the set of its (predicate,
-    object) pairs, so that two descriptions with the same statistics compare equal."""
-    triples = list(triples)
-    described: dict = {}
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            described.setdefault(t.subject, set()).add((t.predicate, t.object))
-    same = {b: frozenset(pairs) for b, pairs in described.items()}
-    return {
-        (same.get(t.subject, t.subject), t.predicate, same.get(t.object, t.object))
-        for t in triples
-        if not isinstance(t.subject, ox.BlankNode)
-    }
 
 
 def data_only(store: ox.Store, base: str) -> ox.Store:

@@ -2,7 +2,8 @@
 statistics were sketched per dataset (essgraph.publish.void_stats), by SPARQL counts over the whole store's union
 graph (kept here, unchanged but for the imports, from src/essgraph/publish/void.py of commit 6e6fe44).
 
-``void_triples(store, base, dumps, titles)``: the store must hold the data graphs only (no catalog or VoID graph).
+``void_triples(store, base, dumps, titles)``: the store must hold the data graphs only (no catalog or VoID graph);
+``canonical(triples)``: a VoID description in a form that compares equal when the statistics are the same.
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ PARTITIONS = (
         f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {DISTINCT} }} GROUP BY ?x ORDER BY ?x",
     ),
 )
+
+
+def canonical(triples) -> set:
+    """The triples with each blank node (a class or property partition) replaced by the set of its (predicate,
+    object) pairs, so that two descriptions with the same statistics compare equal."""
+    triples = list(triples)
+    pairs: dict = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            pairs.setdefault(t.subject, set()).add((t.predicate, t.object))
+    same = {b: frozenset(p) for b, p in pairs.items()}
+    return {(t.subject, t.predicate, same.get(t.object, t.object)) for t in triples if t.subject not in same}
 
 
 def _bind(query: str, **terms) -> str:
