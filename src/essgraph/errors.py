@@ -28,6 +28,11 @@ class EssgraphError(Exception):
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
 
 
+class InternalError(EssgraphError):
+    """A check of essgraph's own output failed (a bug or an unexpected library version, not the user's input):
+    the build stops rather than publish a broken file."""
+
+
 class ConfigError(EssgraphError):
     """The project file or a setting is wrong."""
 

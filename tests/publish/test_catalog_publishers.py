@@ -8,7 +8,6 @@ by an operator set in the project file ([project.publisher]). Its catalog must c
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,63 +21,10 @@ from essgraph.errors import ConfigError
 from essgraph.project import load_project
 from essgraph.build.builds import StoreDir
 from essgraph.rdf.namespaces import Triples
-from support.projects import ROOT, catalog_project as fixture_project
+from support.projects import ROOT, catalog_project as fixture_project, three_plan_project
 
-SECOND = ROOT / "tests" / "fixtures" / "second-plan"
 BASE = "http://127.0.0.1:9/"
 DCT, DCAT, FOAF = "http://purl.org/dc/terms/", "http://www.w3.org/ns/dcat#", "http://xmlns.com/foaf/0.1/"
-OPERATOR = """
-[project.publisher]
-name = "Réseau d'essai des plans ESS (opérateur fictif de test)"
-iri = "id/organisation/reseau-d-essai"
-type = "NonProfitOrganisation"
-homepage = "https://example.org/reseau-d-essai"
-"""
-PLANS = """
-[[dataset]]
-id = "valmont-sur-essai-2024"
-kind = "plan"
-[[dataset.graph]]
-iri = "graph/plan/valmont-sur-essai-2024"
-files = ["valmont/plan.ttl", "valmont/classification.ttl"]
-
-[[dataset]]
-id = "val-d-essai-2025"
-kind = "plan"
-[[dataset.graph]]
-iri = "graph/plan/val-d-essai-2025"
-files = ["third/plan.ttl", "third/classification.ttl"]
-
-[[dataset]]
-id = "test-reference"
-kind = "reference"
-[[dataset.graph]]
-iri = "graph/reference/test"
-files = ["valmont/reference.ttl", "third/reference.ttl"]
-"""
-
-
-def third_plan(folder: Path) -> None:
-    """A third fictional plan: the Valmont plan made another town's (every IRI and name of the town changed)."""
-    folder.mkdir()
-    for name in ("plan.ttl", "classification.ttl", "reference.ttl"):
-        text = (SECOND / name).read_text(encoding="utf-8")
-        text = text.replace("valmont-sur-essai-2024", "val-d-essai-2025").replace("valmont-sur-essai", "val-d-essai")
-        text = text.replace("valmont", "val-d-essai")
-        text = text.replace("Valmont-sur-Essai", "Val-d'Essai").replace("Valmont", "Val-d'Essai")
-        (folder / name).write_text(text, encoding="utf-8")
-
-
-def three_plan_project(tmp: Path) -> Path:
-    project = fixture_project(tmp)
-    shutil.copytree(SECOND, project / "valmont")
-    third_plan(project / "third")
-    config = project / "essgraph.toml"
-    text = config.read_text(encoding="utf-8")
-    head, rest = text.split("[project.publisher]", 1)
-    rest = rest.split("\n\n", 1)[1]  # drop the fixture's own publisher table
-    config.write_text(head + OPERATOR.strip() + "\n\n" + rest + PLANS, encoding="utf-8")
-    return config
 
 
 @pytest.fixture(scope="module")

@@ -101,6 +101,66 @@ def catalog_project(dest: Path, with_catalog: bool = True) -> Path:
     return project
 
 
+SECOND = ROOT / "tests" / "fixtures" / "second-plan"
+OPERATOR = """
+[project.publisher]
+name = "Réseau d'essai des plans ESS (opérateur fictif de test)"
+iri = "id/organisation/reseau-d-essai"
+type = "NonProfitOrganisation"
+homepage = "https://example.org/reseau-d-essai"
+"""
+THIRD_PLAN = """
+[[dataset]]
+id = "val-d-essai-2025"
+kind = "plan"
+[[dataset.graph]]
+iri = "graph/plan/val-d-essai-2025"
+files = ["third/plan.ttl", "third/classification.ttl"]
+"""
+PLANS = """
+[[dataset]]
+id = "valmont-sur-essai-2024"
+kind = "plan"
+[[dataset.graph]]
+iri = "graph/plan/valmont-sur-essai-2024"
+files = ["valmont/plan.ttl", "valmont/classification.ttl"]
+
+""" + THIRD_PLAN + """
+[[dataset]]
+id = "test-reference"
+kind = "reference"
+[[dataset.graph]]
+iri = "graph/reference/test"
+files = ["valmont/reference.ttl", "third/reference.ttl"]
+"""
+
+
+def town_plan(folder: Path, slug: str = "val-d-essai", year: str = "2025", town: str = "Val-d'Essai") -> None:
+    """Another fictional plan: the Valmont plan made another town's (every IRI and name of the town changed);
+    its plan, classification and reference files in ``folder``."""
+    folder.mkdir()
+    for name in ("plan.ttl", "classification.ttl", "reference.ttl"):
+        text = (SECOND / name).read_text(encoding="utf-8")
+        text = text.replace("valmont-sur-essai-2024", f"{slug}-{year}").replace("valmont-sur-essai", slug)
+        text = text.replace("valmont", slug)
+        text = text.replace("Valmont-sur-Essai", town).replace("Valmont", town)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def three_plan_project(tmp: Path) -> Path:
+    """The catalog fixture's Saint-Maur excerpt, the Valmont plan and a third town's (:func:`town_plan`), published
+    by an operator (``OPERATOR``); returns the project file."""
+    project = catalog_project(tmp)
+    shutil.copytree(SECOND, project / "valmont")
+    town_plan(project / "third")
+    config = project / "essgraph.toml"
+    text = config.read_text(encoding="utf-8")
+    head, rest = text.split("[project.publisher]", 1)
+    rest = rest.split("\n\n", 1)[1]  # drop the fixture's own publisher table
+    config.write_text(head + OPERATOR.strip() + "\n\n" + rest + PLANS, encoding="utf-8")
+    return config
+
+
 def operator_project(dest: Path) -> Path:
     """A copy of the repository's project whose [project.publisher] gives a contact e-mail (a reserved example
     domain: the real project has no verified address to publish)."""

@@ -24,8 +24,9 @@ def load_dataset(store: ox.Store, st: DatasetState, base_iri: str) -> None:
         for path in source.files:
             fmt = format_for(path)
             if fmt in QUAD_FORMATS or fmt == ox.RdfFormat.RDF_XML:
-                # quads keep their graph names; RDF/XML is parsed by read_quads for its well-formedness check
-                store.extend(read_quads(path, base_iri, target))
+                # quads keep their graph names; RDF/XML is parsed by read_quads for its well-formedness check;
+                # blank nodes renamed as store.load does: a label is one node in one file, never across files
+                store.extend(read_quads(path, base_iri, target, rename_blank_nodes=True))
             else:
                 try:
                     store.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=target)

@@ -17,10 +17,11 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 
-from essgraph.files import atomic_write
+from essgraph.files import write_atomically
 from essgraph.rdf.namespaces import sparql_prefixes
 
 SEPARATOR = " | "
@@ -62,7 +63,7 @@ _PREFIXES = sparql_prefixes("ess", "dct", "rdfs", "skos", "time", "schema")
 PERIODS = {"MON": "month", "ANN": "year"}  # schema:unitCode (UN/CEFACT) of a rate
 BOM = "\ufeff"
 _AMOUNTS = """SELECT DISTINCT ?a ?amount ?value ?min ?max ?currency ?unit ?per ?stage WHERE {
-  ?a a ess:Action ; ess:means ?m . ?m a ess:FinancialResource ; ess:amount ?amount .
+  ?a a ess:Action ; ess:means ?m . {SCOPE} ?m a ess:FinancialResource ; ess:amount ?amount .
   OPTIONAL { ?amount schema:value ?value } OPTIONAL { ?amount schema:minValue ?min }
   OPTIONAL { ?amount schema:maxValue ?max } OPTIONAL { ?amount schema:currency ?currency }
   OPTIONAL { ?amount schema:unitCode ?unit } OPTIONAL { ?amount ess:perUnit ?per }
@@ -74,18 +75,24 @@ def _card_key(number: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
 
 
-def action_rows(store: ox.Store) -> list[dict]:
-    """One dict per action (every plan), columns of :data:`CSV_HEADER`, multi-values joined with ' | '."""
+def action_rows(store: ox.Store, plans: Iterable[str] | None = None) -> list[dict]:
+    """One dict per action (every plan, or the plans ``plans`` names by IRI), columns of :data:`CSV_HEADER`,
+    multi-values joined with ' | ', sorted by :func:`row_key`.
+
+    With ``plans`` every query binds the action's plan (``VALUES``): on the on-disk store of a rebuild the rows of
+    one plan are found without reading the others'."""
+    scope = _scope(plans)
     values: dict[str, dict[str, list]] = {}
-    for row in store.query(_PREFIXES + "SELECT DISTINCT ?a WHERE { ?a a ess:Action }", use_default_graph_as_union=True):
+    actions = f"{_PREFIXES}SELECT DISTINCT ?a WHERE {{ ?a a ess:Action . {scope} }}"
+    for row in store.query(actions, use_default_graph_as_union=True):
         values[row["a"].value] = {}
     for column, pattern in CSV_COLUMNS.items():
-        query = f"{_PREFIXES}SELECT DISTINCT ?a ?v ?k WHERE {{ ?a a ess:Action . {pattern} }}"
+        query = f"{_PREFIXES}SELECT DISTINCT ?a ?v ?k WHERE {{ ?a a ess:Action . {scope} {pattern} }}"
         for row in store.query(query, use_default_graph_as_union=True):
             key = row["k"]
             sort = float(key.value) if key is not None and key.value.replace(".", "", 1).isdigit() else 0.0
             values.setdefault(row["a"].value, {}).setdefault(column, []).append((sort, row["v"].value))
-    budgets = _budgets(store)
+    budgets = _budgets(store, scope)
     rows = []
     for action, cells in values.items():
         row = {"action": action}
@@ -93,7 +100,20 @@ def action_rows(store: ox.Store) -> list[dict]:
             row[column] = SEPARATOR.join(dict.fromkeys(v for _k, v in sorted(cells.get(column, []))))
         row.update(budgets.get(action, dict.fromkeys(BUDGET_COLUMNS, "")))
         rows.append(row)
-    return sorted(rows, key=lambda r: (r["plan"], _card_key(r["card_number"]), r["action"]))
+    return sorted(rows, key=row_key)
+
+
+def row_key(row: dict) -> tuple:
+    """The order of the rows: plan, card number (1.2 before 1.10), action IRI."""
+    return (row["plan"], _card_key(row["card_number"]), row["action"])
+
+
+def _scope(plans: Iterable[str] | None) -> str:
+    """A graph pattern keeping the actions ``?a`` of ``plans`` (IRIs, validated by pyoxigraph: their N-Triples
+    form cannot break out of the query); empty for every plan."""
+    if plans is None:
+        return ""
+    return "VALUES ?plan { " + " ".join(str(ox.NamedNode(p)) for p in plans) + " } ?a ess:inPlan ?plan ."
 
 
 def _number(term) -> str:
@@ -108,10 +128,10 @@ def _number(term) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _budgets(store: ox.Store) -> dict[str, dict[str, str]]:
+def _budgets(store: ox.Store, scope: str) -> dict[str, dict[str, str]]:
     """The budget columns of each action that has one amount to show (see the module's docstring)."""
     amounts: dict[str, dict] = {}
-    for row in store.query(_PREFIXES + _AMOUNTS, use_default_graph_as_union=True):
+    for row in store.query(_PREFIXES + _AMOUNTS.replace("{SCOPE}", scope), use_default_graph_as_union=True):
         amounts.setdefault(row["a"].value, {})[row["amount"]] = row
     found = {}
     for action, rows in amounts.items():
@@ -132,13 +152,24 @@ def _budgets(store: ox.Store) -> dict[str, dict[str, str]]:
     return found
 
 
-def write_csv(rows: list[dict], path: Path, sync: bool = True) -> None:
-    """RFC 4180 CSV (UTF-8 with a byte-order mark, comma, header row), written atomically (``sync`` as for
-    :func:`essgraph.files.atomic_write`)."""
+def csv_bytes(rows: list[dict]) -> bytes:
+    """RFC 4180 CSV: UTF-8 with a byte-order mark, comma, header row (:data:`CSV_HEAD`), CRLF line ends."""
     buffer = io.StringIO(newline="")
-    buffer.write(BOM)
     writer = csv.DictWriter(buffer, fieldnames=CSV_HEADER, lineterminator="\r\n")
-    writer.writeheader()
     writer.writerows(rows)
-    with atomic_write(path, sync=sync) as out:
-        out.write(buffer.getvalue().encode("utf-8"))
+    return CSV_HEAD + buffer.getvalue().encode("utf-8")
+
+
+def _head() -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.DictWriter(buffer, fieldnames=CSV_HEADER, lineterminator="\r\n").writeheader()
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+#: what every CSV of the actions starts with: the byte-order mark and the header row
+CSV_HEAD = _head()
+
+
+def write_csv(rows: list[dict], path: Path, sync: bool = True) -> None:
+    """The rows as :func:`csv_bytes`, written atomically (``sync`` as for :func:`essgraph.files.atomic_write`)."""
+    write_atomically(path, csv_bytes(rows), sync=sync)

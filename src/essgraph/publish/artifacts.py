@@ -35,8 +35,8 @@ from essgraph.errors import ValidationFailed
 from essgraph.files import write_atomically
 from essgraph.publish.catalog import CATALOG_DIR
 from essgraph.publish.catalog_entries import make_catalog
-from essgraph.publish.dumps import write_dumps
-from essgraph.publish.layout import CATALOG_FILES, DUMPS, STATE_FILE
+from essgraph.publish.dumps import DatasetPieces, write_dumps
+from essgraph.publish.layout import CATALOG_FILES, STATE_FILE
 from essgraph.publish.void import void_triples
 from essgraph.publish.void_stats import void_statistics
 from essgraph.rdf import formats
@@ -55,12 +55,11 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
     plans = [st for st in report.datasets if st.dataset.kind == "plan"]
-    dumps = write_dumps(
-        store,
-        folder / DUMPS,
-        [(st.dataset.id, list(st.triples) or st.graph_iris) for st in plans],
-        _reusable_dumps(report, previous),
-    )
+    pieces = [
+        DatasetPieces(st.dataset.id, st.dataset.kind == "plan", tuple(st.triples) or st.graph_iris, st.hash)
+        for st in report.datasets
+    ]
+    dumps = write_dumps(store, folder, pieces, report.changes)
     now = datetime.now(timezone.utc).replace(microsecond=0)
     state = _dates(report, plans, previous, now)
     write_atomically(folder / STATE_FILE, json.dumps(state, indent=1).encode("utf-8"))
@@ -104,20 +103,6 @@ def load_metadata(folder: Path, base: str) -> Triples | None:
 def _meta_titles(project, base: str) -> list[ox.Literal]:
     meta = load_metadata(project.root / CATALOG_DIR, base)
     return meta.objects(node(urls.Urls(base).whole), DCT("title")) if meta else []
-
-
-def _reusable_dumps(report, previous) -> dict[str, Path]:
-    """Plans whose dumps the previous build already wrote: their data and every non-plan dataset (whose labels
-    the CSV uses) are unchanged."""
-    if previous is None:
-        return {}
-    before = {d["id"]: d.get("hash") for d in previous.manifest.get("datasets", [])}
-    now = {st.dataset.id: st.hash for st in report.datasets}
-    context_same = all(before.get(st.dataset.id) == st.hash for st in report.datasets if st.dataset.kind != "plan")
-    if not context_same or previous.manifest.get("base_iri") != report.base_iri:
-        return {}
-    folder = Path(previous.path) / DUMPS
-    return {ds_id: folder for ds_id, h in now.items() if before.get(ds_id) == h}
 
 
 def _dates(report, plans, previous, now: datetime) -> dict:

@@ -3,6 +3,7 @@
 Layout of ``<build>/``::
 
     dumps/                 the dump files and their index (see essgraph.publish.dumps)
+    parts/                 the pieces the whole graph's dumps are joined from (never served)
     catalog/catalog.nt     the exact catalog triples the build validated (served at /catalog)
     catalog/void.nt        the VoID description (served at /.well-known/void)
     catalog/state.json     per dataset: content hash, issued, modified (carried to the next build)
@@ -17,6 +18,7 @@ from __future__ import annotations
 from essgraph import urls
 
 DUMPS = "dumps"
+PARTS = "parts"
 STATE_FILE = "catalog/state.json"
 VOID_SKETCHES = "void"
 #: the exact catalog and VoID triples of a build, by the graph the store holds them in

@@ -30,10 +30,16 @@ def _check_xml(path: Path, data: bytes) -> None:
 
 
 def read_quads(
-    path: Path, base_iri: str, default_graph: ox.NamedNode | None, prefixes: dict[str, str] | None = None
+    path: Path,
+    base_iri: str,
+    default_graph: ox.NamedNode | None,
+    prefixes: dict[str, str] | None = None,
+    rename_blank_nodes: bool = False,
 ) -> list[ox.Quad]:
     """Parse one file; triples go to ``default_graph``; the file's prefix declarations are added to ``prefixes``
-    when given. Raises :class:`RdfSyntaxError` with line and column."""
+    when given; with ``rename_blank_nodes`` its blank nodes get fresh labels unique to this parse (as
+    ``Store.load`` gives them), so ``_:b0`` of two files are two nodes. Raises :class:`RdfSyntaxError` with line
+    and column."""
     fmt = format_for(path)
     try:
         data = path.read_bytes()
@@ -42,7 +48,7 @@ def read_quads(
     if fmt == ox.RdfFormat.RDF_XML:
         _check_xml(path, data)
     try:
-        parser = ox.parse(data, format=fmt, base_iri=base_iri)
+        parser = ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=rename_blank_nodes)
         quads = list(parser)
     except SyntaxError as exc:
         raise RdfSyntaxError(str(path), exc.lineno, exc.offset, _detail(exc)) from None
