@@ -91,12 +91,20 @@ def merge_default_graph(store: ox.Store) -> None:
     puts a file's default graph in a named one), once: the RDF merge the service description promises. pyoxigraph
     0.5's union default graph repeats a triple held by two graphs (the catalog repeats titles and labels of the
     data); its default graph, a set, does not. Costs a second copy of the triples in memory (see the README's
-    "SPARQL" notes for the measure at 1,000 plans)."""
+    "SPARQL" notes for the measure at 1,000 plans).
+
+    One SPARQL ``ADD <graph> TO DEFAULT`` a graph: the copy runs inside pyoxigraph, without a Python object per
+    triple (at 1,000 plans 2x faster than reading the quads out and ``bulk_extend``-ing them back, with the same
+    peak memory; one ``INSERT ... WHERE { GRAPH ?g ... }`` for all graphs is as fast but holds every solution at
+    once, +500 MiB). Blank nodes stay the same nodes: ADD copies the terms it reads."""
     for graph in list(store.named_graphs()):
-        store.bulk_extend(
-            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-            for q in store.quads_for_pattern(None, None, None, graph)
-        )
+        if isinstance(graph, ox.NamedNode):
+            store.update(f"ADD <{graph.value}> TO DEFAULT")
+        else:  # a graph named by a blank node (no build makes one): copied quad by quad
+            store.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in store.quads_for_pattern(None, None, None, graph)
+            )
 
 
 def load_in_memory(build: Build) -> ox.Store:
