@@ -43,6 +43,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from synthetic import write_project  # noqa: E402
 
+from essgraph.sparql.execute import union_args  # noqa: E402
 from essgraph.sparql.named import load_named_queries  # noqa: E402
 from essgraph.web.published import load_in_memory  # noqa: E402
 from essgraph.build.builds import StoreDir  # noqa: E402
@@ -115,12 +116,12 @@ def prepare(n: int, workdir: Path, port: int) -> Path:
     return project
 
 
-def essgraph_server(project: Path, port: int) -> Server:
-    env = {"ESSGRAPH_CONFIG": str(project / "essgraph.toml"), "ESSGRAPH_STORE": str(project / "var" / "store"),
-           "ESSGRAPH_BASE_IRI": f"http://127.0.0.1:{port}/", "ESSGRAPH_QUERY_TIMEOUT_S": "300",
+def essgraph_server(config: Path, store: Path, port: int, base_iri: str, log: Path) -> Server:
+    env = {"ESSGRAPH_CONFIG": str(config), "ESSGRAPH_STORE": str(store),
+           "ESSGRAPH_BASE_IRI": base_iri, "ESSGRAPH_QUERY_TIMEOUT_S": "300",
            "ESSGRAPH_MAX_RESULT_ROWS": "10000000", "ESSGRAPH_LOG_LEVEL": "warning"}
     return Server("essgraph", [sys.executable, "-m", "essgraph", "serve", "--port", str(port)],
-                  f"http://127.0.0.1:{port}/sparql", project / "essgraph-server.log", env)
+                  f"http://127.0.0.1:{port}/sparql", log, env)
 
 
 def oxigraph_server(venv: Path, quads: Path, workdir: Path) -> Server:
@@ -143,13 +144,14 @@ def rdflib_server(venv: Path, quads: Path, workdir: Path) -> Server:
 # -- measuring ---------------------------------------------------------------------------------------------------
 
 def in_process(store: ox.Store, queries: dict[str, str], rounds: int) -> dict[str, float]:
-    """Median seconds of each query run on the store and written as SPARQL JSON, in this process."""
+    """Median seconds of each query run on the store and written as SPARQL JSON, in this process (over the same
+    default graph as the server: the merge of the named graphs)."""
     medians = {}
     for name, text in queries.items():
         times = []
         for _ in range(rounds):
             started = time.perf_counter()
-            store.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+            store.query(text, **union_args(store)).serialize(format=ox.QueryResultsFormat.JSON)
             times.append(time.perf_counter() - started)
         medians[name] = statistics.median(times)
     return medians
@@ -223,23 +225,26 @@ def geomean(values: list[float]) -> float:
 def run_size(n: int, args, queries: dict[str, str]) -> None:
     workdir = args.workdir / f"sparql-{n}"
     workdir.mkdir(parents=True, exist_ok=True)
-    port = args.port
-    project = prepare(n, workdir, port)
-    build = StoreDir(project / "var" / "store").require_current()
+    if args.store:  # a build made elsewhere, served as it is (its base IRI, any free port)
+        config, store_dir, port = args.config, args.store, free_port()
+    else:
+        project = prepare(n, workdir, args.port)
+        config, store_dir, port = project / "essgraph.toml", project / "var" / "store", args.port
+    build = StoreDir(store_dir).require_current()
+    n = build.manifest["counts"].get("plans", n)
     rounds = args.rounds if n < 100 else max(1, args.rounds // 2)
     print(f"\n== {n} plan(s), {build.manifest['counts']['triples']:,} quads", flush=True)
     started = time.perf_counter()
     store = load_in_memory(build)
     print(f"  in-memory load of the build in this process: {time.perf_counter() - started:.2f} s", flush=True)
     floor = in_process(store, queries, max(3, rounds))
-    quads = workdir / "all.nq"  # what the peers load: the same quads
-    if not quads.exists():
-        store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
+    quads = build.path / "dumps" / "essgraph.nq"  # what the peers load: the same named graphs (not the merge)
     del store
     results: dict[str, dict] = {}
     for name in ["essgraph", *args.peers]:
         if name == "essgraph":
-            server = essgraph_server(project, port)
+            server = essgraph_server(config, store_dir, port, build.manifest["base_iri"],
+                                     workdir / "essgraph-server.log")
         elif name == "oxigraph":
             server = oxigraph_server(args.peer_venv, quads, workdir)
         else:
@@ -305,6 +310,10 @@ def main() -> None:
     parser.add_argument("--peer-venv", type=Path, default=HERE / "out" / "venv-peers")
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
     parser.add_argument("--port", type=int, default=18000, help="essgraph's port (the base IRI of the build)")
+    parser.add_argument("--store", type=Path, help="serve this store folder, already built (read only), instead of "
+                        "building --sizes; give its project file with --config")
+    parser.add_argument("--config", type=Path, help="the project file of --store")
+    parser.add_argument("--queries", nargs="*", help="only these canned queries (names)")
     parser.add_argument("--request-timeout", type=float, default=TIMEOUT_S,
                         help="seconds before a request counts as an error")
     args = parser.parse_args()
@@ -312,10 +321,10 @@ def main() -> None:
     if args.peers and not (args.peer_venv / "bin" / "oxigraph").exists():
         raise SystemExit(f"no peer environment at {args.peer_venv}: see this script's docstring")
     queries = {q.name: q.text for q in load_named_queries(ROOT / "queries").values()
-               if not any(p.required for p in q.params)}
+               if not any(p.required for p in q.params) and (not args.queries or q.name in args.queries)}
     print(f"essgraph SPARQL benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"{len(queries)} canned queries without required parameters, peers: {', '.join(args.peers) or 'none'}")
-    for n in args.sizes:
+    for n in [0] if args.store else args.sizes:
         run_size(n, args, queries)
 
 
