@@ -157,6 +157,28 @@ def in_process(store: ox.Store, queries: dict[str, str], rounds: int) -> dict[st
     return medians
 
 
+def comparison(store: ox.Store, queries_dir: Path, plans: list[str]) -> None:
+    """The queries of a first ``/compare`` of ``plans`` (essgraph.compare.model.QUERIES), as the query workers run
+    them on this store: those with a ``plan`` parameter once per plan (a substitution), the others once."""
+    from essgraph.compare.model import QUERIES
+
+    named = load_named_queries(queries_dir)
+    total_wall = total_cpu = 0.0
+    for name in QUERIES:
+        query = named[name]
+        per_plan = any(p.name == "plan" for p in query.params)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for plan in plans if per_plan else [None]:
+            values = {ox.Variable("plan"): ox.NamedNode(plan)} if plan else None
+            store.query(query.text, **union_args(store), substitutions=values).serialize(
+                format=ox.QueryResultsFormat.JSON)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        total_wall, total_cpu = total_wall + wall, total_cpu + cpu
+        print(f"    {name:<36}{wall:8.2f} s wall {cpu:7.2f} s CPU  ({f'{len(plans)} plans' if per_plan else 'once'})")
+    print(f"  the {len(QUERIES)} queries of a first /compare of {len(plans)} plans ({queries_dir}): {total_wall:.2f} s "
+          f"wall, {total_cpu:.2f} s CPU; load {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+
+
 def _ask(client: httpx.Client, url: str, text: str) -> float | None:
     started = time.perf_counter()
     try:
@@ -237,6 +259,14 @@ def run_size(n: int, args, queries: dict[str, str]) -> None:
     started = time.perf_counter()
     store = load_in_memory(build)
     print(f"  in-memory load of the build in this process: {time.perf_counter() - started:.2f} s", flush=True)
+    if args.compare:
+        every = sorted(store.query("SELECT ?p WHERE { ?p a <https://w3id.org/essgraph/def#Plan> }", **union_args(store)),
+                       key=lambda row: row["p"].value)
+        chosen = [every[i * len(every) // args.compare]["p"].value for i in range(args.compare)]
+        for folder in args.compare_queries or [ROOT / "queries"]:
+            comparison(store, folder, chosen)
+    if args.only_compare:
+        return
     floor = in_process(store, queries, max(3, rounds))
     quads = build.path / "dumps" / "essgraph.nq"  # what the peers load: the same named graphs (not the merge)
     del store
@@ -314,6 +344,11 @@ def main() -> None:
                         "building --sizes; give its project file with --config")
     parser.add_argument("--config", type=Path, help="the project file of --store")
     parser.add_argument("--queries", nargs="*", help="only these canned queries (names)")
+    parser.add_argument("--compare", type=int, default=0, metavar="N",
+                        help="also time the queries of a first /compare of N plans in-process")
+    parser.add_argument("--compare-queries", type=Path, nargs="*",
+                        help="queries folders to time them from (e.g. a checkout of another commit's queries/)")
+    parser.add_argument("--only-compare", action="store_true", help="stop after the /compare queries")
     parser.add_argument("--request-timeout", type=float, default=TIMEOUT_S,
                         help="seconds before a request counts as an error")
     args = parser.parse_args()
