@@ -9,8 +9,9 @@ On each store, CPU and wall time of:
 
 * **SPARQL**: the former computation (COUNT DISTINCT queries over the union graph): the peer;
 * **full build**: every dataset sketched and written, then all combined (what a build without a previous one does);
-* **rebuild**: one plan sketched again, the other sketches read from their files, all combined (what a rebuild
-  after one plan changed does: the unchanged sketches are hard-linked from the previous build).
+* **rebuild**: one plan sketched again, the other sketches and the changed one's old sketch read from their files,
+  the full build's figures updated (what a rebuild after one plan changed does: the unchanged sketches are
+  hard-linked from the previous build, its figures read from ``void/figures.json``).
 
 Printed: each time and its ratio to the SPARQL peer of the same store; and whether both give the very same VoID
 triples (they must).
@@ -38,7 +39,8 @@ from essgraph.build.load import load_dataset  # noqa: E402
 from essgraph.build.pipeline import Builder  # noqa: E402
 from essgraph.project import load_project  # noqa: E402
 from essgraph.publish.void import void_triples  # noqa: E402
-from essgraph.publish.void_stats import combine, read_sketch, sketch, write_sketch  # noqa: E402
+from essgraph.publish.void_sketch import read_sketch, sketch, write_sketch  # noqa: E402
+from essgraph.publish.void_stats import statistics, union_sizes, updated_sizes  # noqa: E402
 
 BASE = "http://127.0.0.1:8000/"
 
@@ -68,23 +70,27 @@ def main() -> None:
         disk.flush()
         print(f"{args.plans} plans, {len(datasets)} datasets, {len(memory):,} quads")
         print(f"{'store':8s} {'computation':12s} {'CPU s':>8s} {'wall s':>8s} {'CPU vs SPARQL':>14s}")
+        sizes: dict = {}  # the figures of each full build, as the next build finds them
         for name, store in (("memory", memory), ("disk", disk)):
             peer, peer_cpu, peer_wall = timed(lambda s=store: void_reference.void_triples(s, BASE, [], []))
             folder = scratch / f"sketches-{name}"
             folder.mkdir()
 
-            def full(store=store, folder=folder):
+            def full(store=store, folder=folder, name=name):
                 sketches = []
                 for ds_id, graphs in datasets:
                     sketches.append(sketch(store, graphs, BASE))
                     write_sketch(folder / f"{ds_id}.sketch", sketches[-1])
-                return void_triples(combine(sketches), BASE, [], [])
+                sizes[name] = union_sizes(sketches)
+                return void_triples(statistics(sizes[name], sketches), BASE, [], [])
 
-            def rebuild(store=store, folder=folder):
+            def rebuild(store=store, folder=folder, name=name):
                 changed = datasets[-1][0]  # the last plan
-                sketches = [read_sketch(folder / f"{ds_id}.sketch") for ds_id, _ in datasets if ds_id != changed]
-                sketches.append(sketch(store, datasets[-1][1], BASE))
-                return void_triples(combine(sketches), BASE, [], [])
+                kept = [read_sketch(folder / f"{ds_id}.sketch") for ds_id, _ in datasets if ds_id != changed]
+                old = [read_sketch(folder / f"{changed}.sketch")]
+                new = [sketch(store, datasets[-1][1], BASE)]
+                now = updated_sizes(sizes[name], old, new, kept)
+                return void_triples(statistics(now, kept + new), BASE, [], [])
 
             print(f"{name:8s} {'SPARQL':12s} {peer_cpu:8.2f} {peer_wall:8.2f} {1:13.2f}x")
             for label, work in (("full build", full), ("rebuild", rebuild)):

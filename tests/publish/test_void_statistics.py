@@ -4,7 +4,8 @@ The reference is the computation essgraph used before (support.void_reference: C
 store's union graph). The published VoID (``catalog/void.nt`` of a build) is compared with it: on the repository's
 project and the three-plans project (session builds), on a store made for the corner cases (a triple in two
 datasets, blank nodes, literals, links), and after a rebuild in which one plan changed, which must give the same
-description as a full build of the same data while reusing the unchanged datasets' sketches.
+description as a full build of the same data while reusing the unchanged datasets' sketches and updating the
+previous build's figures.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from essgraph.build.builds import Build, StoreDir
 from essgraph.publish.dumps import read_index
 from essgraph.publish.layout import CATALOG_FILES, DUMPS, VOID_SKETCHES
 from essgraph.publish.void import void_triples
-from essgraph.publish.void_stats import Sketch, combine, read_sketch, sketch, write_sketch
+from essgraph.publish.void_sketch import Sketch, read_sketch, sketch, write_sketch
+from essgraph.publish import void_stats
+from essgraph.publish.void_stats import combine, union_sizes, updated_sizes
 from essgraph.rdf.namespaces import DCT
 from essgraph.urls import CATALOG_GRAPH, VOID_GRAPH, WHOLE, Urls
 from support import void_reference
@@ -122,6 +125,31 @@ def test_sketches_of_datasets_sharing_triples_and_terms_combine_into_the_sparql_
     assert stats.entities == 3  # the concept and the two plans; never a blank node or an IRI elsewhere
 
 
+PLAN_A_CHANGED = CORNER_CASES + f"""
+<{BASE}id/plan/a> a <https://w3id.org/essgraph/def#Plan> ; <http://www.w3.org/2000/01/rdf-schema#label> "Partagé"@fr ;
+    <http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://metadata.un.org/sdg/2> ;
+    <https://w3id.org/essgraph/def#value> "042"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<{BASE}id/plan/b> <http://www.w3.org/2000/01/rdf-schema#label> "Partagé"@fr .
+"""
+
+
+def test_figures_updated_from_the_previous_build_are_those_of_the_union_made_anew():
+    store, graphs = corner_case_store()
+    store.load(PLAN_A_CHANGED.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(BASE + "graph/a2"))
+    a, b = sketch(store, graphs["a"], BASE), sketch(store, graphs["b"], BASE)
+    a2 = sketch(store, [BASE + "graph/a2"], BASE)  # plan A changed: triples gone, kept, new, and one of B's
+    assert updated_sizes(union_sizes([a, b]), [a], [a2], [b]) == union_sizes([a2, b])
+    assert updated_sizes(union_sizes([a, b]), [a], [], [b]) == union_sizes([b])  # plan A removed
+    assert updated_sizes(union_sizes([b]), [], [a], [b]) == union_sizes([a, b])  # plan A added
+    gone = union_sizes([a, b])
+    assert "class http://www.w3.org/2004/02/skos/core#Concept" in gone and "linkset legifrance-eli " + RDFS_SEE_ALSO in gone
+    assert "linkset legifrance-eli " + RDFS_SEE_ALSO not in updated_sizes(gone, [a, b], [a2], [])
+    assert updated_sizes({"subjects": 1}, [a], [], []) is None  # figures that do not fit the sketches
+
+
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+
+
 def test_a_sketch_of_another_format_or_cut_short_is_not_read(tmp_path):
     store, graphs = corner_case_store()
     path = tmp_path / "a.sketch"
@@ -140,6 +168,10 @@ PLAN_CHANGE = """
 """
 
 
+def _no_union(sketches):
+    raise AssertionError("the rebuild united every sketch again")
+
+
 def test_a_rebuild_after_one_plan_changed_reuses_the_other_sketches_and_gives_the_full_build_s_void(tmp_path):
     project = catalog_project(tmp_path)
     base = "http://127.0.0.1:9/"
@@ -152,7 +184,9 @@ def test_a_rebuild_after_one_plan_changed_reuses_the_other_sketches_and_gives_th
             if isinstance(q.subject, ox.NamedNode) and not isinstance(q.object, ox.BlankNode):
                 plan.write(f"{q.subject} {q.predicate} {q.object} .\n")
                 break
-    build(project / "essgraph.toml", base, tmp_path / "store")
+    with pytest.MonkeyPatch.context() as patch:  # the rebuild updates the previous figures: no union made anew
+        patch.setattr(void_stats, "union_sizes", _no_union)
+        build(project / "essgraph.toml", base, tmp_path / "store")
     rebuilt = StoreDir(tmp_path / "store").require_current()
     assert rebuilt.path != first.path
     full_project = tmp_path / "full"

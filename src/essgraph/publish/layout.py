@@ -7,7 +7,8 @@ Layout of ``<build>/``::
     catalog/catalog.nt     the exact catalog triples the build validated (served at /catalog)
     catalog/void.nt        the VoID description (served at /.well-known/void)
     catalog/state.json     per dataset: content hash, issued, modified (carried to the next build)
-    void/<dataset>.sketch  per dataset: the sets the VoID statistics count (see essgraph.publish.void_stats)
+    void/<dataset>.sketch  per dataset: the sets the VoID statistics count (see essgraph.publish.void_sketch)
+    void/figures.json      the sizes of their unions, updated by the next build (see essgraph.publish.void_stats)
     catalog/entries/       per plan dataset: its catalog entry and DCAT-AP results (reused by the next build)
 
 No heavy import here: the server reads this module, never the build's.

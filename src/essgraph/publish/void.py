@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from essgraph import urls
 from essgraph.publish.dumps import DumpFile
-from essgraph.publish.void_stats import LINK_TARGETS, Statistics
+from essgraph.publish.void_sketch import LINK_TARGETS
+from essgraph.publish.void_stats import Statistics
 from essgraph.rdf.namespaces import DCT, FOAF, PREFIXES, RDF, VOID, XSD, Triples, lit, node
 
 VOCABULARIES = set(PREFIXES.values()) - {PREFIXES["xsd"]}
