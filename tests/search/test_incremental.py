@@ -1,8 +1,10 @@
 """An index updated incrementally (essgraph.search.incremental) answers every search exactly like an index built
 whole from the same data.
 
-A copy of the three-plan project is built once, then rebuilt after each change: (a) Clairval's plan renamed and an
-action of it involving another organisation, (b) the Valmont plan removed, (c) the Valmont plan added back. Each
+A copy of the three-plan project is built once, then rebuilt after each change: (a) Clairval's plan renamed, an
+action of it involving another organisation, and an organisation of the reference data (involved in actions of
+the other plans) given another name by Clairval's graph, (b) the Valmont plan removed, (c) the Valmont plan added
+back; then (d) a reference dataset changed, which rebuilds the index whole. Each
 rebuild updates the previous index (the build's log says so); the index built whole is written from the rebuilt
 store itself (``write_search_index`` with no previous build), so both describe the very same data. Real builds, a
 real store, real SQLite: the answers compared are those the site shows (hits in order with their excerpts, totals,
@@ -45,6 +47,9 @@ SEARCHES = [
     ("territoire solidaire", {}, 1, 10, None),
     ("fraternité", {}, 1, 10, None),
     ("Valmont", {}, 1, 10, None),
+    ("chambre fictive", {}, 1, 50, None),
+    ("coopératives", {"type": ("action",)}, 2, 5, None),
+    ("vie locale", {}, 1, 20, None),
     ("réseau", {"type": ("organisation",)}, 1, 10, None),
     ("", {"type": ("action",)}, 2, 10, None),
     ("", {"type": ("plan",)}, 1, 10, None),
@@ -62,6 +67,11 @@ SEARCHES = [
     ("", {"legal": ("JORFTEXT000041553759",)}, 1, 20, None),
     ("", {"lever": ("nope",)}, 1, 20, None),
 ]
+
+
+CRESS_LABEL = """
+<id/organisation/cress> skos:altLabel "Chambre fictive des coopératives"@fr .
+"""
 
 
 def answers(path: Path) -> dict:
@@ -140,9 +150,16 @@ def rebuilt(request, tmp_path_factory):
         ]:
             assert old in text
             text = text.replace(old, new)
-        plan.write_text(text, encoding="utf-8")
-        for change, with_valmont in [("changed", True), ("removed", False), ("added", True)]:
+        # a label of the reference data's CRESS given by Clairval's graph: shown by the actions of the other plans
+        # involving the CRESS too
+        plan.write_text(text + CRESS_LABEL, encoding="utf-8")
+        for change, with_valmont in [("changed", True), ("removed", False), ("added", True), ("context", True)]:
             del log.lines[:]
+            if change == "context":
+                reference = folder / "reference.ttl"
+                text = reference.read_text(encoding="utf-8")
+                assert "Service vie locale de Clairval" in text
+                reference.write_text(text.replace("Service vie locale", "Service de la vie locale"), encoding="utf-8")
             build(project_file(folder, with_valmont), BASE, store)
             current = StoreDir(store).require_current()
             whole = folder / f"whole-{change}"
@@ -164,7 +181,13 @@ def test_the_rebuild_updated_the_previous_index(rebuilt, change):
     assert not any("rebuilt whole" in line for line in lines), lines
 
 
-@pytest.mark.parametrize("change", ["changed", "removed", "added"])
+def test_a_changed_reference_dataset_rebuilds_the_index_whole(rebuilt):
+    """Reference data label documents of every plan: the index is rebuilt whole, and says why."""
+    _, _, lines = rebuilt["context"]
+    assert any("rebuilt whole (a dataset that is not a plan changed)" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("change", ["changed", "removed", "added", "context"])
 def test_the_updated_index_answers_like_one_built_whole(rebuilt, change):
     updated, whole, _ = rebuilt[change]
     got, expected = answers(updated), answers(whole)
@@ -183,3 +206,6 @@ def test_the_changes_show_in_the_answers(rebuilt):
     assert not any(iri.startswith(BASE + "id/plan/clairval-2025/") for iri, *_ in rtes)
     assert removed[repr(("", {"plan": ("valmont-sur-essai-2024",)}, 1, 50, None))][0] == 0
     assert removed["meta"]["plans"] == "2" and changed["meta"]["plans"] == "3"
+    cress = {iri for iri, *_ in changed[repr(("chambre fictive", {}, 1, 50, None))][2]}
+    assert BASE + "id/organisation/cress" in cress
+    assert any(iri.startswith(BASE + "id/plan/saint-maur-des-fosses-2021/") for iri in cress)
