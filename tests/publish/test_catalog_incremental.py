@@ -104,8 +104,9 @@ def results_of(report) -> Counter:
                    for r in report.results if r.dataset == "catalog")
 
 
-def inode(build: Path, ds_id: str) -> int:
-    return (build / CATALOG_ENTRIES / f"{ds_id}.json").stat().st_ino
+def inodes(build: Path, ds_id: str) -> list[int]:
+    """The files keeping a plan's catalog entry (its triples; its key, summary and results)."""
+    return [(build / CATALOG_ENTRIES / f"{ds_id}.{ext}").stat().st_ino for ext in ("nt", "json")]
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +147,9 @@ def test_the_rebuild_makes_the_changed_plans_entry_only(builds):
     path, _ = catalog_of(store)
     # the unchanged entries (with their results) are the previous build's files, hard-linked
     for ds_id in ("clairval-2025", "saint-maur-des-fosses-2021"):
-        assert inode(path, ds_id) == inode(first_path, ds_id)
-    assert inode(path, "valmont-sur-essai-2024") != inode(first_path, "valmont-sur-essai-2024")
+        assert inodes(path, ds_id) == inodes(first_path, ds_id)
+    for new, old in zip(inodes(path, "valmont-sur-essai-2024"), inodes(first_path, "valmont-sur-essai-2024")):
+        assert new != old
 
 
 def test_the_rebuilt_catalog_is_a_full_builds_but_for_dates_and_dump_checksums(builds):
@@ -185,3 +187,27 @@ def test_the_rebuilds_dcat_ap_results_are_those_of_a_check_of_its_whole_catalog(
     assert results_of(incremental) == results_of(full)
     assert sum(results_of(full).values()) > 0  # warnings: the comparison is not of two empty sets
 
+
+
+def test_a_change_of_the_catalog_metadata_remakes_every_entry(tmp_path, monkeypatch):
+    """The whole-graph dataset's keywords are every plan dataset's: an entry made with the old metadata cannot be
+    reused."""
+    made: list[str] = []
+    original = catalog_module.CatalogBuilder.entry
+    monkeypatch.setattr(catalog_module.CatalogBuilder, "entry",
+                        lambda self, st: made.append(st.dataset.id) or original(self, st))
+    config = make_project(tmp_path / "project")
+    build(config, BASE, tmp_path / "store")
+    made.clear()
+    metadata = tmp_path / "project" / "data" / "catalog" / "catalog.ttl"
+    text = metadata.read_text(encoding="utf-8")
+    assert '"fiche action"@fr ,' in text
+    metadata.write_text(text.replace('"fiche action"@fr ,', '"fiche action"@fr , "mot-clé ajouté"@fr ,', 1),
+                        encoding="utf-8")
+    build(config, BASE, tmp_path / "store")
+    assert sorted(made) == ["clairval-2025", "saint-maur-des-fosses-2021", "valmont-sur-essai-2024"]
+    _, triples = catalog_of(tmp_path / "store")
+    tagged = {t.subject.value.rsplit("/", 1)[-1] for t in triples
+              if t.predicate.value == DCAT + "keyword" and t.object.value == "mot-clé ajouté"}
+    # the whole graph, each plan dataset, and the SPARQL service (which takes the whole graph's keywords too)
+    assert tagged == {"essgraph", "clairval-2025", "saint-maur-des-fosses-2021", "valmont-sur-essai-2024", "sparql"}

@@ -66,9 +66,9 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
     stats = void_statistics(store, folder, report, previous)  # per-dataset sketches, the unchanged ones reused
     void = void_triples(stats, base, [f for f in dumps if f.dataset == urls.WHOLE], _meta_titles(project, base))
     meta = load_metadata(project.root / CATALOG_DIR, base)
+    catalog = b""  # N-Triples
     if meta is None:
         log.warning("%s: no catalog metadata; /catalog will answer 404", project.root / CATALOG_DIR)
-        catalog = Triples()
     else:
         prev_path = Path(previous.path) if previous is not None else None  # its unchanged plans' entries are reused
         catalog, check = make_catalog(store, folder, report, project, meta, state, dumps, prev_path)
@@ -80,12 +80,12 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
         if violations:
             lines = "\n".join(f"  [catalog] {r.line()}" for r in violations[:20])
             raise ValidationFailed(f"the DCAT-AP catalog does not conform: {len(violations)} violation(s)\n{lines}")
-    for name, triples in ((urls.CATALOG_GRAPH, catalog), (urls.VOID_GRAPH, void)):
-        if len(triples):
+    for name, data in ((urls.CATALOG_GRAPH, catalog), (urls.VOID_GRAPH, serialize(void, formats.NTRIPLES))):
+        if data:
             # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize), a file does not
-            write_atomically(folder / CATALOG_FILES[name], serialize(triples, formats.NTRIPLES))
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, graphs[name]) for t in triples)
-            report.graph_triples[graphs[name].value] = len(triples)
+            write_atomically(folder / CATALOG_FILES[name], data)
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graphs[name])
+            report.graph_triples[graphs[name].value] = data.count(b"\n")  # N-Triples: one triple a line, each once
     report.counts["triples"] = len(store)
 
 

@@ -162,8 +162,9 @@ class CatalogBuilder:
             self.out, self.graphs = self.head, None
 
     def build(self, plans, entries: dict[str, Triples] | None = None) -> Triples:
-        """The catalog: the core, then each plan's entry (made here unless given in ``entries``, by dataset id).
-        The core alone is kept in :attr:`core`."""
+        """The core of the catalog: the head, the whole-graph dataset (covering the plans' places and periods,
+        read from their entries: made here unless given in ``entries`` by dataset id, where the triples of each
+        plan's dataset node and periods suffice), the data service and the catalog's own links."""
         entries = dict(entries or {})
         for st in plans:
             if st.dataset.id not in entries:
@@ -189,12 +190,8 @@ class CatalogBuilder:
         self.add(self.whole, FOAF("page"), void)
         for o in self.head.objects(self.catalog, DCT("license")):
             self.add(o, RDF("type"), DCT("LicenseDocument"))
-        self.out, self.core = self.head, core
-        catalog = Triples()
-        for part in (core, *(entries[st.dataset.id] for st in plans)):
-            for t in part:
-                catalog.add(t.subject, t.predicate, t.object)
-        return catalog
+        self.out = self.head
+        return core
 
     def dataset(self, ds, ds_id: str, plan_iris: list, fallback_title: str = "") -> None:
         add, cat = self.add, self.catalog

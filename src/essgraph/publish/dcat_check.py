@@ -11,11 +11,12 @@ essgraph accepts on purpose for the harvesters (:mod:`essgraph.publish.waivers`)
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 import rdflib
@@ -70,7 +71,7 @@ Found = tuple[object, Result, "Waiver | None"]
 
 
 def find_results(
-    catalog: Triples, shapes_dir: Path, engine: str = "auto", focus: Callable[[object], bool] | None = None
+    catalog: Iterable[ox.Triple], shapes_dir: Path, engine: str = "auto", focus: Callable[[object], bool] | None = None
 ) -> list[Found]:
     """Every result of the DCAT-AP shapes on ``catalog`` (see :func:`check_catalog`), with its focus node."""
     files = tuple(sorted(shapes_dir.glob("*.ttl")))
@@ -103,7 +104,6 @@ class _Compiled:
     shapes: rdflib.Graph
     engine: object  # a validate.core.Engine, None when the shapes use what it does not evaluate
     missing: tuple[str, ...]
-    digest: str  # SHA-256 of the files' bytes: what results kept from a previous build were found with
 
 
 @lru_cache(maxsize=4)
@@ -113,11 +113,19 @@ def _compiled(files: tuple[Path, ...], _stamps: tuple[int, ...]) -> _Compiled:
 
     shapes = load_dcat_shapes(files)
     missing = tuple(unsupported(shapes))
-    digest = hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in files)).hexdigest()
-    return _Compiled(shapes, None if missing else Engine(shapes), missing, digest)
+    return _Compiled(shapes, None if missing else Engine(shapes), missing)
 
 
-def _with_engine(catalog: Triples, engine, focus: Callable[[object], bool] | None) -> list[Found]:
+def shapes_digest(shapes_dir: Path) -> str:
+    """SHA-256 of the DCAT-AP shapes files (names and bytes): what results kept from a previous build were found
+    with."""
+    files = sorted(shapes_dir.glob("*.ttl"))
+    return hashlib.sha256(
+        json.dumps([(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]).encode()
+    ).hexdigest()
+
+
+def _with_engine(catalog: Iterable[ox.Triple], engine, focus: Callable[[object], bool] | None) -> list[Found]:
     from essgraph.validate.core import DataGraph
 
     data = DataGraph([("catalog", [ox.Quad(t.subject, t.predicate, t.object) for t in catalog])])
@@ -137,7 +145,7 @@ def _with_engine(catalog: Triples, engine, focus: Callable[[object], bool] | Non
     return found
 
 
-def _with_pyshacl(catalog: Triples, shapes: rdflib.Graph) -> list[Found]:
+def _with_pyshacl(catalog: Iterable[ox.Triple], shapes: rdflib.Graph) -> list[Found]:
     from pyshacl import validate  # slow to import; only the build needs it
     from rdflib.namespace import RDF, SH
 
