@@ -19,6 +19,9 @@ from essgraph.build.builds import Build
 from essgraph.build.report import DatasetState
 
 PLAN = "plan"
+#: up to this many plans changed (and no context dataset): a rebuild reads what changed from the on-disk store;
+#: more, and its whole-store passes read a copy in memory (4-10x faster to query; 17 s to copy 1,000 plans)
+LOCAL_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ class Changes:
     @property
     def previous_path(self) -> Path | None:
         return self.previous.path if self.previous is not None else None
+
+    @property
+    def local(self) -> bool:
+        """A rebuild whose work is local to a few plans: each step reads the changed plans' graphs (and what they
+        link to) from the store, never the whole of it; the on-disk store serves."""
+        return self.incremental and not self.context_changed and len(self.changed | self.removed) <= LOCAL_MAX
 
     def reusable(self, dataset_id: str) -> bool:
         """The previous build's work for this dataset's own content may be reused."""

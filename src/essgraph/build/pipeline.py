@@ -158,23 +158,24 @@ class Builder:
                 changes.previous.open().backup(str(store_path))
                 store = ox.Store(str(store_path))
                 load_changed(store, states, changes, self.base_iri, self.progress)
-                memory = copy_to_memory(store, partial)
+                # a few plans changed: every step reads only what changed, from the on-disk store; else the
+                # whole-store passes read a copy in memory (4-10x faster to query)
+                reader = store if changes.local else copy_to_memory(store, partial)
             else:
                 store = ox.Store(str(store_path))
-                memory = load_all(store, states, self.base_iri, self.progress)
+                reader = load_all(store, states, self.base_iri, self.progress)  # the copy in memory load_all made
             collect(futures, self.cache, self.progress)
-            # reports, dumps, catalog and VoID read the in-memory copy: 4-10x faster than the on-disk store
-            report = self._report(memory, states, version, started, partial, reused)
+            report = self._report(reader, states, version, started, partial, reused)
             report.changes = changes
             if not report.conforms:
                 raise ValidationFailed(violation_summary(report))
-            publish_artifacts(memory, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
+            publish_artifacts(reader, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
             # full text and facets, swapped in with the build; updated from the previous build's when only plans changed
-            write_search_index(memory, partial, self.base_iri, changes, states, store)
-            copy_graphs(
-                memory, store, [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)]
-            )
-            del memory
+            write_search_index(reader, partial, self.base_iri, changes, states, store)
+            if reader is not store:  # the catalog and VoID graphs were added to the copy
+                graphs = [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)]
+                copy_graphs(reader, store, graphs)
+            del reader
             store.flush()
             store = None  # closes RocksDB before the folder is renamed
             write_atomically(partial / "manifest.json", json.dumps(manifest(report, self._rel), indent=1).encode())
