@@ -182,3 +182,4 @@ def test_a_rebuild_links_the_unchanged_datasets_pieces_and_remakes_the_changed_o
     assert {e.dataset for e in index.values()} == {"essgraph", KEPT, CHANGED, "val-de-test-2026"}
     assert not list((second / "dumps" / "datasets").glob("val-d-essai-2025*"))
     assert not list((second / "parts").glob("val-d-essai-2025*"))
+

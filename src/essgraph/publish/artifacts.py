@@ -35,7 +35,8 @@ from essgraph.errors import ValidationFailed
 from essgraph.files import write_atomically
 from essgraph.publish.catalog import CATALOG_DIR
 from essgraph.publish.catalog_entries import make_catalog
-from essgraph.publish.dumps import DatasetPieces, write_dumps
+from essgraph.publish.dump_writer import write_dumps
+from essgraph.publish.dumps import DatasetPieces
 from essgraph.publish.layout import CATALOG_FILES, STATE_FILE
 from essgraph.publish.void import void_triples
 from essgraph.publish.void_stats import void_statistics

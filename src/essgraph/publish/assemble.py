@@ -16,15 +16,21 @@ when the build is published), and hashed while they are written: one pass over t
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import io
 from contextlib import ExitStack
 from pathlib import Path
 
 from essgraph.errors import InternalError
-from essgraph.files import BinaryWriter, atomic_write
-from essgraph.publish.actions_csv import CSV_HEAD
+from essgraph.files import BinaryWriter, atomic_write, write_atomically
+from essgraph.publish.actions_csv import CSV_HEAD, csv_bytes, row_key
+from essgraph.publish.dumps import DatasetPieces, DumpFile, csv_path, dump_file
+from essgraph.publish.layout import DUMPS
+from essgraph.rdf import formats
 from essgraph.rdf.framing import Frame
+from essgraph.urls import WHOLE
 
 GZIP_LEVEL = 6  # as essgraph.files.atomic_write
 
@@ -96,3 +102,27 @@ def csv_rows_part(piece: bytes, where: str) -> bytes:
     if not piece.startswith(CSV_HEAD):
         raise InternalError(f"{where}: this CSV of the actions does not start with the expected header")
     return piece[len(CSV_HEAD) :]
+
+
+def write_whole_csv(build: Path, plans: list[DatasetPieces], plans_of: dict[str, list[str]]) -> DumpFile:
+    """The whole CSV: the plans' CSVs joined in the rows' order (plan first); when two datasets' plans interleave
+    (a dataset of several plans), their rows are merged and sorted instead."""
+    ordered = sorted((ds for ds in plans if plans_of[ds.id]), key=lambda ds: plans_of[ds.id][0])
+    bounds = [(plans_of[ds.id][0], plans_of[ds.id][-1]) for ds in ordered]
+    interleaved = any(last >= first for (_f, last), (first, _l) in zip(bounds, bounds[1:]))
+    name = f"{DUMPS}/{WHOLE}-actions.csv"
+    if interleaved:
+        rows = [r for ds in ordered for r in _read_rows(build / csv_path(ds))]
+        data = csv_bytes(sorted({r["action"]: r for r in rows}.values(), key=row_key))
+        write_atomically(build / name, data, sync=False)
+        return dump_file(name, WHOLE, formats.CSV, data)
+    with atomic_write(build / name, sync=False) as raw:
+        out = HashingWriter(raw)
+        out.write(CSV_HEAD)
+        for ds in ordered:
+            out.write(csv_rows_part((build / csv_path(ds)).read_bytes(), csv_path(ds)))
+    return DumpFile(name.removeprefix(DUMPS + "/"), WHOLE, formats.CSV.extension, False, out.size, out.sha256)
+
+
+def _read_rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
