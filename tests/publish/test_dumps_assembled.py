@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from essgraph.build.builds import StoreDir
 from essgraph.build.pipeline import Builder
@@ -24,6 +25,7 @@ from essgraph.publish.actions_csv import CSV_HEAD, action_rows, csv_bytes
 from essgraph.publish.dumps import read_index
 from essgraph.rdf import formats
 from support.dumps import distributions
+from support.rdf import RDFLIB_FORMATS
 from support.projects import THIRD_PLAN, Built, three_plan_project, town_plan
 
 BASE = "http://127.0.0.1:9/"
@@ -183,3 +185,16 @@ def test_a_rebuild_links_the_unchanged_datasets_pieces_and_remakes_the_changed_o
     assert not list((second / "dumps" / "datasets").glob("val-d-essai-2025*"))
     assert not list((second / "parts").glob("val-d-essai-2025*"))
 
+
+
+@pytest.mark.parametrize("fmt", formats.RDF_FORMATS, ids=lambda f: f.name)
+def test_rdflib_reads_each_joined_whole_dump_as_pyoxigraph_does(full, fmt):
+    """A second, independent reader: the joined document is one well-formed document (one prefix block, one
+    rdf:RDF element, one JSON array), not only something pyoxigraph tolerates."""
+    _config, build = full
+    body = gzip.decompress((build / "dumps" / f"essgraph.{fmt.extension}.gz").read_bytes())
+    assert body == (build / "dumps" / f"essgraph.{fmt.extension}").read_bytes()
+    dataset = rdflib.Dataset()
+    dataset.parse(data=body, format=RDFLIB_FORMATS[fmt.media_type])
+    read = {(s, p, o) for s, p, o, _g in dataset.quads((None, None, None, None))}
+    assert len(read) == len({q.triple for q in ox.parse(body, format=fmt.rdf)})
