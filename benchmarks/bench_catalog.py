@@ -24,9 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from synthetic import write_project  # noqa: E402
-
 import pyoxigraph as ox  # noqa: E402
+from synthetic import write_project  # noqa: E402
 
 import essgraph.publish.artifacts as artifacts  # noqa: E402
 from essgraph.build.builds import StoreDir  # noqa: E402
