@@ -83,13 +83,29 @@ def copy_to_memory(store: ox.Store, spool: Path) -> ox.Store:
         dump.unlink(missing_ok=True)
 
 
-def copy_graphs(source: ox.Store, target: ox.Store, graphs: list[str]) -> None:
-    """Replace ``graphs`` of ``target`` by those of ``source``."""
-    for iri in graphs:
-        graph = ox.NamedNode(iri)
-        if target.contains_named_graph(graph):
-            target.remove_graph(graph)
-        target.extend(source.quads_for_pattern(None, None, None, graph))
+def replace_graph(store: ox.Store, graph: ox.NamedNode, ntriples: bytes, now: bytes | None = None) -> None:
+    """Make ``graph`` of ``store`` hold exactly the triples of ``ntriples`` (blank node labels kept).
+
+    Given the N-Triples the graph holds now (``now``, e.g. the previous build's file), only the lines that differ
+    are removed and added: a rebuild changes a few hundred of the catalog's 190,000 triples at 1,000 plans, where
+    removing the graph from the on-disk store and loading it again took 9 s. If the graph then does not have as
+    many triples as ``ntriples`` (it did not hold ``now``), it is replaced whole.
+    """
+    if now is not None and store.contains_named_graph(graph):
+        before, after = set(now.splitlines()), set(ntriples.splitlines())
+        for t in ox.parse(b"\n".join(before - after), format=ox.RdfFormat.N_TRIPLES):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(b"\n".join(after - before), format=ox.RdfFormat.N_TRIPLES)
+        )
+        if count_graph(store, graph.value) == len(after - {b""}):
+            return
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    store.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    )
 
 
 def graphs_of(store: ox.Store, st: DatasetState) -> list[str]:

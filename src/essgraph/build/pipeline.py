@@ -24,10 +24,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from essgraph import __version__, urls
+from essgraph import __version__
 from essgraph.build.builds import KEEP_BUILDS, StoreDir
 from essgraph.build.changes import changes_since
-from essgraph.build.load import copy_graphs, copy_to_memory, count_graph, graphs_of, load_all, load_changed
+from essgraph.build.load import copy_to_memory, count_graph, graphs_of, load_all, load_changed
 from essgraph.build.report import BuildReport, DatasetState, count_entities, manifest, violation_summary
 from essgraph.build.validation import ValidationCache, collect, start_in_workers, validate_here
 from essgraph.errors import ValidationFailed
@@ -35,7 +35,7 @@ from essgraph.files import sha256_file, write_atomically
 from essgraph.intake.sources import Prepared
 from essgraph.intake.sources import prepare as prepare_workbooks
 from essgraph.project import Project
-from essgraph.publish.artifacts import publish_artifacts
+from essgraph.publish.artifacts import publish_artifacts, store_published_graphs
 from essgraph.search.index import write_search_index
 from essgraph.validate.integrity import run_integrity_checks
 from essgraph.validate.shapes import CompiledShapes
@@ -172,9 +172,8 @@ class Builder:
             publish_artifacts(reader, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
             # full text and facets, swapped in with the build; updated from the previous build's when only plans changed
             write_search_index(reader, partial, self.base_iri, changes, states, store)
-            if reader is not store:  # the catalog and VoID graphs were added to the copy
-                graphs = [self.project.resolve(g, self.base_iri) for g in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)]
-                copy_graphs(reader, store, graphs)
+            if reader is not store:  # the catalog and VoID graphs were put in the copy
+                store_published_graphs(store, partial, self.base_iri, changes.previous_path)
             del reader
             store.flush()
             store = None  # closes RocksDB before the folder is synced and renamed: a store still open may

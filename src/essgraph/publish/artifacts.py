@@ -2,7 +2,8 @@
 
 Called by the build once the data conforms, before the store is flushed (:func:`publish_artifacts`):
 
-1. the catalog and VoID graphs of the previous build (the store may be a checkpoint of it) are removed;
+1. (the store may be a checkpoint of the previous build, its catalog and VoID graphs included: every step below
+   reads the datasets' own graphs, never those two);
 2. the dumps are written into the build folder (:mod:`essgraph.publish.dumps`) with their byte sizes and SHA-256;
 3. the catalog graph is made from ``data/catalog/*.ttl`` (the metadata, as data) and the build
    (:mod:`essgraph.publish.catalog`): a ``dcat:Dataset`` per plan and one for the whole graph, a
@@ -13,9 +14,10 @@ Called by the build once the data conforms, before the store is flushed (:func:`
 5. the catalog and the VoID description (:mod:`essgraph.publish.void`, its statistics from per-dataset sketches in
    ``void/``: :mod:`essgraph.publish.void_stats`) are written to ``catalog/catalog.nt`` and
    ``catalog/void.nt`` in the build folder (:mod:`essgraph.publish.layout`; what ``/catalog`` and
-   ``/.well-known/void`` serve: the exact validated triples) and added to the store as the named graphs
+   ``/.well-known/void`` serve: the exact validated triples) and put in the store as the named graphs
    ``{base}graph/catalog`` and ``{base}graph/void`` (for SPARQL and dereferencing; the store turns
-   ``xsd:nonNegativeInteger`` into ``xsd:integer``, hence the files).
+   ``xsd:nonNegativeInteger`` into ``xsd:integer``, hence the files) — in a rebuild, only the triples that differ
+   from the previous build's files (:func:`store_published_graphs`).
 
 Circularity: the catalog states the size and checksum of every dump, so the dumps cannot contain the catalog. They
 hold the data graphs only; the catalog is served at ``/catalog`` (and is in the SPARQL endpoint's graph/catalog).
@@ -31,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from essgraph import urls
+from essgraph.build.load import replace_graph
 from essgraph.errors import ValidationFailed
 from essgraph.files import write_atomically
 from essgraph.publish.catalog import CATALOG_DIR
@@ -51,10 +54,6 @@ log = logging.getLogger("essgraph.catalog")
 def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=None) -> None:
     """Write the dumps into ``folder``/dumps, make, validate and store the catalog and VoID graphs."""
     base = report.base_iri
-    graphs = {name: ox.NamedNode(base + name) for name in (urls.CATALOG_GRAPH, urls.VOID_GRAPH)}
-    for graph in graphs.values():
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
     plans = [st for st in report.datasets if st.dataset.kind == "plan"]
     pieces = [
         DatasetPieces(st.dataset.id, st.dataset.kind == "plan", tuple(st.triples) or st.graph_iris, st.hash)
@@ -82,12 +81,23 @@ def publish_artifacts(store: ox.Store, folder: Path, report, project, previous=N
             lines = "\n".join(f"  [catalog] {r.line()}" for r in violations[:20])
             raise ValidationFailed(f"the DCAT-AP catalog does not conform: {len(violations)} violation(s)\n{lines}")
     for name, data in ((urls.CATALOG_GRAPH, catalog), (urls.VOID_GRAPH, serialize(void, formats.NTRIPLES))):
-        if data:
-            # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize), a file does not
+        if data:  # the served copy: the store keeps xsd:integer for xsd:nonNegativeInteger (dcat:byteSize)
             write_atomically(folder / CATALOG_FILES[name], data)
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graphs[name])
-            report.graph_triples[graphs[name].value] = data.count(b"\n")  # N-Triples: one triple a line, each once
+            report.graph_triples[base + name] = data.count(b"\n")  # N-Triples: one triple a line, each once
+    reused = report.changes.previous_path if report.changes is not None else None  # the store is its checkpoint
+    store_published_graphs(store, folder, base, reused)
     report.counts["triples"] = len(store)
+
+
+def store_published_graphs(store: ox.Store, folder: Path, base: str, previous: Path | None = None) -> None:
+    """Put the catalog and VoID graphs of the build ``folder`` into ``store`` (SPARQL, dereferencing); ``previous``:
+    the build whose graphs ``store`` holds now (a checkpoint of it, or a copy), so that only what changed is
+    written (:func:`essgraph.build.load.replace_graph`). An empty file (no catalog metadata) empties the graph."""
+    for name, path in CATALOG_FILES.items():
+        data = (folder / path).read_bytes() if (folder / path).is_file() else b""
+        before = previous / path if previous is not None else None
+        now = before.read_bytes() if before is not None and before.is_file() else None
+        replace_graph(store, ox.NamedNode(base + name), data, now)
 
 
 def load_metadata(folder: Path, base: str) -> Triples | None:
