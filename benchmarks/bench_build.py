@@ -142,15 +142,17 @@ def main() -> None:
     args = parser.parse_args()
     print(f"essgraph build benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"{'plans':>6} {'measure':<22} {'seconds':>9} {'CPU s':>7} {'peak MiB':>9} {'vs pySHACL build':>16} "
-          f"{'vs oxigraph load':>16}")
+          f"{'vs oxigraph load':>16} {'CPU vs oxigraph':>15}")
     for n in args.sizes:
         results = measure(n, n <= args.peer_max, n <= args.naive_max)
         peer = results.get("peer build, pySHACL")
-        floor = results["peer oxigraph load"][0]
+        floor, floor_cpu = results["peer oxigraph load"][0], results["peer oxigraph load"][2]
         for name, (seconds, peak, cpu) in results.items():
             ratio = f"{peer[0] / seconds:6.1f}x" if peer and name in ("build", "rebuild-1") else ""
-            times = f"{seconds / floor:6.1f}x" if name in ("build", "rebuild-1", "rebuild-0") else ""
-            print(f"{n:>6} {name:<22} {seconds:>9.2f} {cpu:>7.1f} {peak:>9.0f} {ratio:>16} {times:>16}")
+            builds = name in ("build", "rebuild-1", "rebuild-0")
+            times = f"{seconds / floor:6.1f}x" if builds else ""
+            cpu_times = f"{cpu / floor_cpu:6.1f}x" if builds else ""
+            print(f"{n:>6} {name:<22} {seconds:>9.2f} {cpu:>7.1f} {peak:>9.0f} {ratio:>16} {times:>16} {cpu_times:>15}")
         print(f"       load average {os.getloadavg()[0]:.1f} at the end", flush=True)
         sys.stdout.flush()
 
