@@ -1,11 +1,15 @@
-"""The build pipeline: hash the sources, validate what changed, load into a store made aside, swap it in.
+"""The build pipeline: hash the sources, validate what changed, load into a store made aside, publish, swap it in.
 
 * Every dataset (ontology, reference data, each plan) is hashed; its validation result is cached under a key made
-  of its hash, the shapes and the essgraph version, so a rebuild validates only what changed.
-* Parsing is done by pyoxigraph; validation by pySHACL on one dataset at a time, in worker processes when many
-  datasets need it, while the main process loads the store.
-* When the previous build used the same base IRI, the new store starts as a checkpoint of it (hard links) and
-  only the changed datasets' graphs are replaced.
+  of its hash, the shapes and the essgraph version, so a rebuild validates only what changed (in worker processes
+  when many datasets need it, while the main process loads the store).
+* What changed since the previous build is worked out once (:mod:`essgraph.build.changes`). A full build parses
+  every file into a store in memory and bulk-loads it on disk; the publication steps read the copy in memory.
+* A rebuild for the same base IRI starts from a checkpoint of the previous store (hard links) where only the
+  changed datasets' graphs are replaced. When a few plans changed (``Changes.local``), every later step reads
+  only what changed from that on-disk store and reuses the previous build's work for the rest: dump pieces
+  (:mod:`essgraph.publish.dump_writer`), VoID sketches, catalog entries, the search index; else the whole-store
+  passes read a copy in memory.
 * Cross-dataset integrity checks (SPARQL queries listed in the project file) run on the new store.
 * Nothing is swapped in unless everything succeeded; on any failure (syntax error, violation, crash, Ctrl-C, full
   disk) the partial build is removed and the previous build keeps being served.
