@@ -83,7 +83,8 @@ def test_runaway_query_is_stopped_while_others_are_served(server, query):
     error = json.loads(outcome["body"])["error"]
     assert error["code"] == "query_timeout" and f"{TIMEOUT_S:g} s" in error["message"]
     assert len(answered) >= 3 and all(status == 200 for status, _ in answered)
-    assert max(seconds for _, seconds in answered) < 1.5  # others were answered during the runaway query
+    # others were answered while the runaway query ran, none kept waiting until it was stopped
+    assert max(seconds for _, seconds in answered) < TIMEOUT_S
     # its process is gone (CPU and memory freed), a fresh worker took its place
     assert wait_until(lambda: runaway_pid not in worker_pids(server) and len(worker_pids(server)) == 3)
     assert not busy(worker_pids(server), 0.3)
