@@ -7,11 +7,18 @@ nodes (an ontology's owl:unionOf, VoID partitions) must be the same bytes before
 
 from __future__ import annotations
 
+import threading
+
 import pyoxigraph as ox
 
+from essgraph.app import create_app
 from essgraph.build.builds import StoreDir
+from essgraph.settings import Settings
+from essgraph.web import live as live_module
 from essgraph.web.published import load_in_memory
+from support.asgi import InProcess
 from support.projects import build, copy_project
+from support.sparql import wait_until
 
 BASE = "http://127.0.0.1:8000/"
 
@@ -50,3 +57,43 @@ def test_so_are_they_after_a_rebuild_from_a_checkpoint(tmp_path):
     current = StoreDir(store).require_current()
     on_disk = quads(current.open())
     assert blank_nodes(on_disk) > 10 and quads(load_in_memory(current)) == on_disk
+
+
+def test_the_server_answers_from_its_on_disk_store_while_the_copy_loads_then_the_same_from_memory(tmp_path,
+                                                                                                 monkeypatch):
+    """Pages, health and SPARQL answer before the copy in memory is loaded (held back here until the test lets it
+    go), from the on-disk store; once the copy is served, the same page is the same bytes and the same query the
+    same rows."""
+    project = copy_project("mini", tmp_path)
+    store = project / "var" / "store"
+    build(project / "essgraph.toml", BASE, store)
+    release, real_load = threading.Event(), live_module.load_in_memory
+
+    def held_back(build_):
+        assert release.wait(120)
+        return real_load(build_)
+
+    monkeypatch.setattr(live_module, "load_in_memory", held_back)
+    settings = Settings(config=project / "essgraph.toml", store=store, base_iri=BASE, max_concurrent_queries=1,
+                        log_level="error")
+    query = {"query": "SELECT DISTINCT ?s WHERE { ?s a ?type } ORDER BY ?s"}
+    accept = {"Accept": "application/sparql-results+json"}
+    try:
+        with InProcess(create_app(settings), BASE) as served, served.client() as client:
+            assert wait_until(lambda: client.get("/-/ready").status_code == 200, timeout=30)
+            health = client.get("/-/health").json()
+            assert health["store"] == "disk" and health["next"]["state"] == "loading into memory"
+            home, rows = client.get("/"), client.post("/sparql", data=query, headers=accept)
+            assert home.status_code == 200 and rows.status_code == 200
+            subjects = [b["s"]["value"] for b in rows.json()["results"]["bindings"]]
+            assert "http://127.0.0.1:8000/id/plan/mini-2024/action/1.1" in subjects
+            plan = client.get("/id/plan/mini-2024", headers={"Accept": "text/turtle"})
+            assert plan.status_code == 200
+            release.set()
+            assert wait_until(lambda: client.get("/-/health").json()["store"] == "memory", timeout=60)
+            assert client.get("/").content == home.content
+            assert client.get("/id/plan/mini-2024", headers={"Accept": "text/turtle"}).content == plan.content
+            again = client.post("/sparql", data=query, headers=accept).json()["results"]["bindings"]
+            assert [b["s"]["value"] for b in again] == subjects
+    finally:
+        release.set()
