@@ -35,6 +35,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_sparql import free_port  # noqa: E402
 
+from essgraph.build.builds import StoreDir  # noqa: E402
+from essgraph.errors import EssgraphError  # noqa: E402
+
 PEER = """
 import sys, time, pyoxigraph as ox
 path, how = sys.argv[1], sys.argv[2]
@@ -137,8 +140,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
     args = parser.parse_args()
     store, config = (args.store, args.config) if args.store else prepare(args.plans, args.workdir)
-    current = (store / "current").resolve()
-    manifest = __import__("json").loads((current / "manifest.json").read_text())
+    try:
+        build = StoreDir(store).require_current()
+    except EssgraphError as exc:
+        raise SystemExit(f"no build to serve in {store}: {exc}") from None
+    current, manifest = build.path, build.manifest
     nquads = current / "dumps" / "essgraph.nq"
     print(f"essgraph start-up benchmark — {os.cpu_count()} cores, build {current.name}, "
           f"{manifest['counts']['triples']:,} quads, {manifest['counts'].get('plans')} plans; load {load_average()}")
