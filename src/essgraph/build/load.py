@@ -4,6 +4,7 @@ in-memory one the rest of the build reads (4-10x faster to query)."""
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 from typing import Callable
 
@@ -15,6 +16,10 @@ from essgraph.rdf.parse import format_for, read_nquads, read_quads
 
 Progress = Callable[[str, int, int], None]
 QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+#: quads per bulk load. One bulk load of every quad briefly holds about 1 GiB more than the quads themselves at
+#: 1,000 plans (2.1 M quads: peak 2.27 GiB); loads of 250,000 keep it at 1.23 GiB for 13 % more CPU in this step
+#: (17.7 -> 20.0 s, same run; the build's peak: benchmarks/bench_build.py)
+BULK_CHUNK = 250_000
 
 
 def load_dataset(store: ox.Store, st: DatasetState, base_iri: str) -> None:
@@ -36,18 +41,20 @@ def load_dataset(store: ox.Store, st: DatasetState, base_iri: str) -> None:
 
 
 def load_all(store: ox.Store, states: list[DatasetState], base_iri: str, progress: Progress) -> ox.Store:
-    """Parse every file into an in-memory store, then ingest it into ``store`` in one bulk load; returns the
-    in-memory store (the rest of the build reads it).
+    """Parse every file into an in-memory store, then ingest it into ``store`` by bulk loads of
+    :data:`BULK_CHUNK` quads; returns the in-memory store (the rest of the build reads it).
 
-    One bulk load of all the quads is about 4x faster than one per file (each writes its own RocksDB files). The
-    quads go straight from the in-memory store, blank nodes as it names them: 20 % less CPU than through an
-    N-Quads spool file (written, then parsed), and no spool the size of the graph on disk.
+    Bulk loads are about 4x faster than one load per file (each writes its own RocksDB files). The quads go
+    straight from the in-memory store, blank nodes as it names them: 20 % less CPU than through an N-Quads spool
+    file (written, then parsed), and no spool the size of the graph on disk.
     """
     memory = ox.Store()
     for i, st in enumerate(states, 1):
         progress("loading", i, len(states))
         load_dataset(memory, st, base_iri)
-    store.bulk_extend(memory)
+    quads = iter(memory)
+    while chunk := list(islice(quads, BULK_CHUNK)):
+        store.bulk_extend(chunk)
     return memory
 
 
