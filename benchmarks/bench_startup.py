@@ -17,6 +17,10 @@ Peer, in the same run, each in a fresh process: pyoxigraph alone loading the bui
 (``dumps/essgraph.nq``) into an in-memory ``Store`` — ``bulk_load`` from the file, and parse + ``bulk_extend`` (the
 way the server reads it). The ratio printed is the server's time to full speed over the fastest peer. Nothing here
 asserts a time.
+
+``--merges R`` then times, in the benchmark's process, the merged default graph made from the same loaded copy the
+way the server does (``merge_default_graph``: ``ADD <graph> TO DEFAULT`` inside pyoxigraph) and the way it did
+before (every quad read out as a Python object and ``bulk_extend``-ed back), alternately.
 """
 
 from __future__ import annotations
@@ -73,15 +77,25 @@ def serve_once(store: Path, config: Path, base_iri: str, log: Path) -> dict[str,
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ESSGRAPH_BASE_IRI": base_iri, "ESSGRAPH_LOG_LEVEL": "info"}
-    cmd = [sys.executable, "-m", "essgraph", "serve", "--config", str(config), "--store", str(store),
-           "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "essgraph",
+        "serve",
+        "--config",
+        str(config),
+        "--store",
+        str(store),
+        "--port",
+        str(port),
+    ]
     seen: dict[str, float] = {}
     with open(log, "w") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
             with httpx.Client(timeout=30) as client:
-                while "memory" not in seen:
+                while not {"health", "home", "ready", "memory"} <= seen.keys():
                     if proc.poll() is not None:
                         raise SystemExit(f"essgraph serve exited with {proc.returncode}; see {log}")
                     if time.perf_counter() - started > 1800:
@@ -120,14 +134,49 @@ def peer(nquads: Path, how: str) -> tuple[float, int, int]:
     return float(took), int(quads), int(rss)
 
 
+def merges(store: Path, rounds: int) -> None:
+    """The merged default graph made two ways from the same loaded copy, alternately (in this process): quads read
+    out as Python objects and ``bulk_extend``-ed back (essgraph until 2026-12-07) and ``merge_default_graph``."""
+    import pyoxigraph as ox
+
+    from essgraph.web import published
+
+    def through_python(copy: ox.Store) -> None:
+        for graph in list(copy.named_graphs()):
+            copy.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in copy.quads_for_pattern(None, None, None, graph)
+            )
+
+    build = StoreDir(store).require_current()
+    for _ in range(rounds):
+        for name, merge in (
+            ("quads through Python", through_python),
+            ("merge_default_graph", published.merge_default_graph),
+        ):
+            copy = published._load(build)
+            wall, cpu = time.perf_counter(), time.process_time()
+            merge(copy)
+            print(
+                f"  merge, {name}: {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU "
+                f"({len(copy):,} quads then); load {load_average()}",
+                flush=True,
+            )
+            del copy
+
+
 def prepare(plans: int, workdir: Path) -> tuple[Path, Path]:
     from synthetic import write_project
 
     project = workdir / f"startup-{plans}"
     if not (project / "var" / "store" / "current").is_symlink():
         write_project(project, plans, shapes=False)
-        subprocess.run([sys.executable, "-m", "essgraph", "build", "--no-progress"], cwd=project, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "essgraph", "build", "--no-progress"],
+            cwd=project,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return project / "var" / "store", project / "essgraph.toml"
 
 
@@ -138,6 +187,13 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=200, help="without --store: build N synthetic plans once")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--merges",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="then time the merged default graph made two ways, ROUNDS times each (in this process)",
+    )
     args = parser.parse_args()
     store, config = (args.store, args.config) if args.store else prepare(args.plans, args.workdir)
     try:
@@ -146,28 +202,40 @@ def main() -> None:
         raise SystemExit(f"no build to serve in {store}: {exc}") from None
     current, manifest = build.path, build.manifest
     nquads = current / "dumps" / "essgraph.nq"
-    print(f"essgraph start-up benchmark — {os.cpu_count()} cores, build {current.name}, "
-          f"{manifest['counts']['triples']:,} quads, {manifest['counts'].get('plans')} plans; load {load_average()}")
+    print(
+        f"essgraph start-up benchmark — {os.cpu_count()} cores, build {current.name}, "
+        f"{manifest['counts']['triples']:,} quads, {manifest['counts'].get('plans')} plans; load {load_average()}"
+    )
     args.workdir.mkdir(parents=True, exist_ok=True)
     runs = []
     for i in range(args.rounds):
         seen = serve_once(store, config, manifest["base_iri"], args.workdir / f"startup-serve-{i}.log")
         runs.append(seen)
-        print(f"  serve #{i + 1}: /-/health {seen['health']:.2f} s, / {seen['home']:.2f} s, /-/ready "
-              f"{seen['ready']:.2f} s, in memory {seen['memory']:.2f} s; RSS {seen['rss']:,} MiB (PSS of the process tree, "
-              f"query processes included: {seen['pss_tree']:,} MiB); load {load_average()}", flush=True)
+        print(
+            f"  serve #{i + 1}: /-/health {seen['health']:.2f} s, / {seen['home']:.2f} s, /-/ready "
+            f"{seen['ready']:.2f} s, in memory {seen['memory']:.2f} s; RSS {seen['rss']:,} MiB (PSS of the process tree, "
+            f"query processes included: {seen['pss_tree']:,} MiB); load {load_average()}",
+            flush=True,
+        )
     peers = {}
     for how in ("bulk_load", "parse+bulk_extend"):
         took, quads, rss = peer(nquads, how)
         peers[how] = took
-        print(f"  pyoxigraph alone, {how} of {nquads.name} ({quads:,} quads): {took:.2f} s, RSS {rss:,} MiB; "
-              f"load {load_average()}", flush=True)
+        print(
+            f"  pyoxigraph alone, {how} of {nquads.name} ({quads:,} quads): {took:.2f} s, RSS {rss:,} MiB; "
+            f"load {load_average()}",
+            flush=True,
+        )
     best = min(peers.values())
     median = {k: statistics.median(r[k] for r in runs) for k in ("health", "home", "ready", "memory", "rss")}
-    print(f"\n  median of {len(runs)}: first answer (/-/health) {median['health']:.2f} s, home page "
-          f"{median['home']:.2f} s, ready {median['ready']:.2f} s, full speed (in memory) {median['memory']:.2f} s "
-          f"= {median['memory'] / best:.2f}x pyoxigraph alone loading the same N-Quads ({best:.2f} s); "
-          f"RSS {median['rss']:,.0f} MiB")
+    print(
+        f"\n  median of {len(runs)}: first answer (/-/health) {median['health']:.2f} s, home page "
+        f"{median['home']:.2f} s, ready {median['ready']:.2f} s, full speed (in memory) {median['memory']:.2f} s "
+        f"= {median['memory'] / best:.2f}x pyoxigraph alone loading the same N-Quads ({best:.2f} s); "
+        f"RSS {median['rss']:,.0f} MiB"
+    )
+    if args.merges:
+        merges(store, args.merges)
 
 
 if __name__ == "__main__":
