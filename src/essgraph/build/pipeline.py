@@ -22,6 +22,7 @@ import hashlib
 import json
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -169,13 +170,23 @@ class Builder:
                 store = ox.Store(str(store_path))
                 reader = load_all(store, states, self.base_iri, self.progress)  # the copy in memory load_all made
             collect(futures, self.cache, self.progress)
-            report = self._report(reader, states, version, started, partial, reused)
+            report = self._report(reader, states, version, started, partial, reused, integrity=False)
             report.changes = changes
             if not report.conforms:
                 raise ValidationFailed(violation_summary(report))
-            publish_artifacts(reader, partial, report, self.project, previous)  # dumps, DCAT-AP catalog, VoID
-            # full text and facets, swapped in with the build; updated from the previous build's when only plans changed
-            write_search_index(reader, partial, self.base_iri, changes, states, store)
+            with ThreadPoolExecutor(1, thread_name_prefix="essgraph-integrity") as checking:
+                # the cross-dataset checks read the store in a thread while the artifacts are written (pyoxigraph
+                # lets go of the GIL while it evaluates a query): a rebuild's two longest steps overlap
+                integrity = checking.submit(run_integrity_checks, reader, self.project.integrity_queries, self._rel)
+                try:
+                    publish_artifacts(reader, partial, report, self.project, previous)  # dumps, catalog, VoID
+                    # full text and facets, swapped in with the build; updated from the previous build's when only
+                    # plans changed
+                    write_search_index(reader, partial, self.base_iri, changes, states, store)
+                except ValidationFailed:  # the catalog's: unless the data's own checks failed too
+                    self._add_integrity(report, integrity)
+                    raise
+                self._add_integrity(report, integrity)
             if reader is not store:  # the catalog and VoID graphs were put in the copy
                 store_published_graphs(store, partial, self.base_iri, changes.previous_path)
             del reader
@@ -194,9 +205,19 @@ class Builder:
 
     # -- report ------------------------------------------------------------------------------------------------
 
-    def _report(self, store, states, version, started, partial, reused) -> BuildReport:
+    def _add_integrity(self, report: BuildReport, integrity: Future) -> None:
+        """Add the cross-dataset checks' results to the report; their violations stop the build."""
+        found = self.prepared.annotate(integrity.result(), self.base_iri, warnings=False)
+        report.results += found
+        if any(r.severity == "Violation" for r in found):
+            raise ValidationFailed(violation_summary(report))
+
+    def _report(self, store, states, version, started, partial, reused, integrity=True) -> BuildReport:
+        """The build's report; ``integrity``: with the cross-dataset checks (a build that writes runs them aside,
+        :meth:`_add_integrity`)."""
         results = [r for st in states for r in (st.results or [])]
-        results += run_integrity_checks(store, self.project.integrity_queries, self._rel)
+        if integrity:
+            results += run_integrity_checks(store, self.project.integrity_queries, self._rel)
         results = self.prepared.annotate(results, self.base_iri)  # workbook cells of converted plans
         for st in states:
             if not st.triples:

@@ -39,15 +39,15 @@ class Prepared:
     def locator(self, base_iri: str) -> Locator:
         return Locator(base_iri, self.locations, FrenchMessages(self.shapes) if self.locations else None)
 
-    def annotate(self, results: list, base_iri: str) -> list:
-        """The build's results with their workbook cells, plus the conversion's warnings as results."""
+    def annotate(self, results: list, base_iri: str, warnings: bool = True) -> list:
+        """The build's results with their workbook cells, plus (``warnings``) the conversion's warnings as results."""
         if not self.locations:
             return results
         from essgraph.validate.results import Result
 
         locator = self.locator(base_iri)
         found = [locator.annotate(r) for r in results]
-        for ds_id, p in self.warnings:
+        for ds_id, p in self.warnings if warnings else ():
             found.append(
                 Result(
                     "Warning",
