@@ -27,7 +27,7 @@ from essgraph.rdf.namespaces import Triples
 from essgraph.rdf.rdflib_bridge import to_ox_term, to_rdflib_graph, to_rdflib_term
 from essgraph.settings import SHACL_ENGINES
 from essgraph.validate.pyshacl_adapter import parse_report
-from essgraph.validate.results import Result, sort_results, term_text
+from essgraph.validate.results import Result, finding_result, sort_results
 from essgraph.validate.shapes import load_shapes
 
 SHAPES_DIR = Path("shapes") / "dcat-ap"  # where a project may keep its own copy of the DCAT-AP shapes
@@ -131,15 +131,7 @@ def _with_engine(catalog: Iterable[ox.Triple], engine, focus: Callable[[object],
     data = DataGraph([("catalog", [ox.Quad(t.subject, t.predicate, t.object) for t in catalog])])
     found: list[Found] = []
     for f in engine.validate(data, focus):
-        result = Result(
-            f.severity,
-            term_text(f.focus),
-            f.path_text,
-            term_text(f.value, literal=True),
-            f.message,
-            f.shape.label,
-            "catalog",
-        )
+        result = finding_result(f, "catalog")
         value = None if f.value is None else to_rdflib_term(f.value, {})
         found.append((f.focus, result, waiver_for(f.path_text, f.component, value)))
     return found

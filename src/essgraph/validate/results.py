@@ -44,6 +44,13 @@ class Result:
         return f"{where}{self.severity}: {self.focus}{path}{value}: {self.message}{french}"
 
 
+def finding_result(f, dataset: str) -> Result:
+    """The result of a finding of essgraph's SHACL Core engine (:class:`essgraph.validate.core.registry.Finding`)."""
+    return Result(
+        f.severity, term_text(f.focus), f.path_text, term_text(f.value, literal=True), f.message, f.shape.label, dataset
+    )
+
+
 def severity_name(node) -> str:
     """``sh:Violation`` -> "Violation"; a missing or unknown severity counts as a violation."""
     return SEVERITIES.get(node, "Violation")

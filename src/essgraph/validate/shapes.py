@@ -18,7 +18,7 @@ from essgraph.errors import ShapesError
 from essgraph.rdf.parse import read_quads
 from essgraph.rdf.rdflib_bridge import to_rdflib_term
 from essgraph.settings import SHACL_ENGINES
-from essgraph.validate.results import Result, pick_message, sort_results, term_text
+from essgraph.validate.results import Result, finding_result, pick_message, sort_results, term_text
 
 
 def load_shapes(files: tuple[Path, ...]) -> rdflib.Graph:
@@ -88,17 +88,7 @@ def validate_batch(batch: list[tuple[str, list[ox.Quad]]], shapes: CompiledShape
     if shapes.engine is not None:
         for f in shapes.engine.validate(data):
             ds_id = data.owner.get(f.focus, first)
-            results[ds_id].append(
-                Result(
-                    f.severity,
-                    term_text(f.focus),
-                    f.path_text,
-                    term_text(f.value, literal=True),
-                    f.message,
-                    f.shape.label,
-                    ds_id,
-                )
-            )
+            results[ds_id].append(finding_result(f, ds_id))
     elif len(shapes.core):
         from essgraph.validate.pyshacl_adapter import validate_with_pyshacl
 
