@@ -12,8 +12,9 @@ Steps, each in a fresh process, each reported even when an earlier one failed wh
 3. with ``--peer``, pyoxigraph alone parsing the same files and loading them into an on-disk store (the peer of
    ``bench_build.py``), for the ratio;
 4. ``essgraph serve`` on the build: seconds to the first answer of ``/-/health`` (the on-disk store), to full speed
-   (``/-/health`` says the store is the copy in memory), and the memory of the server's processes (PSS: pages
-   shared by the query processes forked from one zygote counted once);
+   (``/-/health`` says the store is the copy in memory) or the server's reason to stay on disk (a copy that would
+   not fit in memory), and the memory of the server's processes (PSS: pages shared by the query processes forked
+   from one zygote counted once);
 5. each canned query of ``queries/`` without required parameters over HTTP, once (``--query-timeout`` each): its
    time, status and answer size.
 
@@ -96,8 +97,12 @@ def serve(project: Path, store: Path, port: int, timeout: float, query_timeout: 
                 time.sleep(0.05)
                 continue
             out.setdefault("first_answer_s", time.perf_counter() - started)
-            if answer.json().get("store") == "memory":
+            state = answer.json()
+            if state.get("store") == "memory":
                 out["full_speed_s"] = time.perf_counter() - started
+                break
+            if (state.get("next") or {}).get("state") == "on disk only":  # the copy would not fit: stays on disk
+                out["on_disk_only"] = state["next"].get("error", "")
                 break
             time.sleep(0.1)
         if proc.poll() is not None:

@@ -8,13 +8,17 @@ nodes (an ontology's owl:unionOf, VoID partitions) must be the same bytes before
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from essgraph.app import create_app
 from essgraph.build.builds import StoreDir
 from essgraph.settings import Settings
+from essgraph.errors import StoreError
 from essgraph.web import live as live_module
+from essgraph.web import published as published_module
 from essgraph.web.published import load_in_memory
 from support.asgi import InProcess
 from support.projects import build, copy_project
@@ -97,3 +101,33 @@ def test_the_server_answers_from_its_on_disk_store_while_the_copy_loads_then_the
             assert [b["s"]["value"] for b in again] == subjects
     finally:
         release.set()
+
+
+def test_a_build_whose_copy_would_not_fit_in_memory_stays_served_from_disk_and_health_says_why(tmp_path,
+                                                                                              monkeypatch):
+    """At 10,000 plans the copy in memory outgrew the machine; a server whose available memory is too small for a
+    build's copy keeps answering everything from the on-disk store, and health says why."""
+    project = copy_project("mini", tmp_path)
+    store = project / "var" / "store"
+    build(project / "essgraph.toml", BASE, store)
+    monkeypatch.setattr(published_module, "memory_available", lambda: 200 << 20)  # 200 MiB: under the margin
+    settings = Settings(config=project / "essgraph.toml", store=store, base_iri=BASE, max_concurrent_queries=1,
+                        log_level="error")
+    query = {"query": "ASK { ?s a ?type }"}
+    with InProcess(create_app(settings), BASE) as served, served.client() as client:
+        assert wait_until(lambda: (client.get("/-/health").json().get("next") or {}).get("state") == "on disk only",
+                          timeout=60)
+        health = client.get("/-/health").json()
+        assert health["store"] == "disk" and "available" in health["next"]["error"]
+        assert client.get("/").status_code == 200
+        answer = client.post("/sparql", data=query, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+
+
+def test_the_memory_check_lets_a_copy_that_fits_load():
+    from essgraph.build.builds import Build
+
+    small = Build(Path("/nowhere"), {"counts": {"triples": 1000}})
+    published_module.check_memory(small, available=4 << 30)  # fits: no error
+    with pytest.raises(StoreError, match="would need about"):
+        published_module.check_memory(Build(Path("/nowhere"), {"counts": {"triples": 10_000_000}}), available=4 << 30)

@@ -107,8 +107,43 @@ def merge_default_graph(store: ox.Store) -> None:
             )
 
 
+#: what the copy in memory needs at its peak, per quad of the build (its quads and the merged default graph: 1,560 MiB
+#: of PSS for 2.1 M quads at 1,000 plans, more while it loads). At 10,000 plans (23 M quads) the copy outgrew this
+#: project's 24 GiB machine, the first thing that broke at that size (benchmarks/README.md, "At scale").
+PEAK_BYTES_PER_QUAD = 1024
+MEMORY_MARGIN = 1 << 30  # left to the query processes, the answer cache and the system
+
+
+def memory_available() -> int | None:
+    """The memory the system can give without swapping (``MemAvailable``), in bytes; None where it is not known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def check_memory(build: Build, available: int | None = None) -> None:
+    """Refuse (StoreError) a copy in memory that would not fit: the build is then served from its on-disk store."""
+    quads = build.manifest.get("counts", {}).get("triples")
+    available = memory_available() if available is None else available
+    if quads is None or available is None:
+        return
+    need = quads * PEAK_BYTES_PER_QUAD
+    if need + MEMORY_MARGIN > available:
+        raise StoreError(
+            f"build {build.id}: a copy in memory of its {quads:,} quads would need about {need >> 20} MiB at its peak,"
+            f" {available >> 20} MiB are available: it is served from its on-disk store (SPARQL 4-10x slower)",
+            hint="give the server more memory (then restart it), or publish fewer plans per deployment",
+        )
+
+
 def load_in_memory(build: Build) -> ox.Store:
     started = time.monotonic()
+    check_memory(build)
     store = _load(build)
     expected = build.manifest.get("counts", {}).get("triples")
     if expected is not None and len(store) != expected:
