@@ -193,6 +193,7 @@ class Builder:
             store.flush()
             store = None  # closes RocksDB before the folder is synced and renamed: a store still open may
             gc.collect()  # compact (delete SST files) meanwhile; the collection frees any query result kept in a cycle
+            report.seconds = time.monotonic() - started  # the manifest's build_seconds: the whole build, sync aside
             write_atomically(partial / "manifest.json", json.dumps(manifest(report, self._rel), indent=1).encode())
             report.build_path = store_dir.publish(partial, build_id)
             report.seconds = time.monotonic() - started
