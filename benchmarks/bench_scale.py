@@ -39,6 +39,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from bench_build import OXIGRAPH_SCRIPT  # noqa: E402
 from bench_sparql import free_port  # noqa: E402
+from bench_startup import rss_mib, tree  # noqa: E402
 from synthetic import write_project  # noqa: E402
 
 TIMED = (
@@ -65,18 +66,7 @@ def folder_gib(path: Path) -> float:
 
 def pss_mib(pid: int) -> float:
     """Proportional set size of a process and its descendants."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-            todo += [int(c) for t in Path(f"/proc/{p}/task").iterdir()
-                     for c in (t / "children").read_text().split()]
-        except OSError:
-            continue
-    return total / 1024
+    return float(sum(rss_mib(p, "Pss", "smaps_rollup") for p in tree(pid)))
 
 
 def serve(project: Path, store: Path, port: int, timeout: float, query_timeout: float) -> dict:

@@ -19,8 +19,9 @@ from essgraph.build.builds import Build
 from essgraph.build.report import DatasetState
 
 PLAN = "plan"
-#: up to this many plans changed (and no context dataset): a rebuild reads what changed from the on-disk store;
-#: more, and its whole-store passes read a copy in memory (4-10x faster to query; 17 s to copy 1,000 plans)
+#: up to this many plans changed (and no context dataset): a rebuild reads what changed from the on-disk store, one
+#: plan at a time (the dumps' CSV: one query per plan); more, and its whole-store passes read a copy in memory (4-10x
+#: faster to query; 17 s to copy 1,000 plans)
 LOCAL_MAX = 8
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from essgraph.build.changes import LOCAL_MAX
 from essgraph.files import write_atomically
 from essgraph.publish.actions_csv import SEPARATOR, action_rows, csv_bytes, row_key
 from essgraph.publish.assemble import WholeDocument, gzipped, write_whole_csv
@@ -51,8 +52,6 @@ from essgraph.urls import WHOLE
 if TYPE_CHECKING:
     from essgraph.build.changes import Changes
 
-#: more plans' CSV to redo than this: one query over the whole store, not one per plan
-PER_PLAN_QUERIES_MAX = 8
 _PLAN, _TYPE = ox.NamedNode(ESS + "Plan"), RDF("type")
 
 
@@ -156,7 +155,7 @@ def _make(statements: list, build: Path, ds: DatasetPieces, fmt: Format) -> tupl
 
 def _write_csvs(store, build, plans, plans_of, reusable: set[str], before: PreviousPieces | None) -> list[DumpFile]:
     """Each plan's CSV of the actions: hard-linked when reusable, else made from the store (see
-    :data:`PER_PLAN_QUERIES_MAX`)."""
+    :data:`essgraph.build.changes.LOCAL_MAX`: more, and one query over the whole store beats one per plan)."""
     files, stale = [], []
     for ds in plans:
         entry = before.link_csv(build, ds) if before is not None and ds.id in reusable else None
@@ -164,7 +163,7 @@ def _write_csvs(store, build, plans, plans_of, reusable: set[str], before: Previ
             stale.append(ds)
         else:
             files.append(entry)
-    if len(stale) > PER_PLAN_QUERIES_MAX:
+    if len(stale) > LOCAL_MAX:
         by_plan: dict[str, list[dict]] = {}
         for row in action_rows(store):
             for plan in row["plan"].split(SEPARATOR):
